@@ -1,0 +1,88 @@
+/**
+ * The one typed configuration module: every setting with its default, validated strictly.
+ * Nothing else in the server reads process.env.
+ */
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+const port = z.coerce.number().int().min(0).max(65535)
+const millis = z.coerce.number().int().min(10)
+const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true')
+
+const schema = z.object({
+  /** interface every listener binds to */
+  HOST: z.string().default('127.0.0.1'),
+  /** Parley's HTTP + socket port (0 picks a free one) */
+  PORT: port.default(8080),
+  /** port of the demo shop served beside Parley; -1 turns it off */
+  SHOP_PORT: z.coerce.number().int().min(-1).max(65535).default(8081),
+  /** the URL browsers use to reach Parley (defaults to http://HOST:PORT once listening) */
+  PUBLIC_URL: z.url().optional(),
+  /** file:./data/parley.db (SQLite, embedded default) or postgresql://... */
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/parley.db')
+    .refine((url) => url.startsWith('file:') || /^postgres(ql)?:\/\//.test(url), 'must be file:... (SQLite) or postgresql://...'),
+  /** folder for the SQLite file, the generated secret and demo credentials */
+  DATA_DIR: z.string().default('./data'),
+  /** HMAC key for visitor tokens; generated into DATA_DIR/secret.key when unset */
+  SECRET: z.string().min(32).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** seed the demo tenant (demo shop, one admin, two agents) when it does not exist */
+  SEED_DEMO: flag.default(true),
+  /** fixed password for the seeded demo accounts (random when unset) */
+  DEMO_PASSWORD: z.string().min(8).optional(),
+  /** agent session lifetime */
+  SESSION_TTL_MS: millis.default(12 * 60 * 60 * 1000),
+  /** a visitor with no connected socket for this long has left their channel or request */
+  VISITOR_GONE_MS: millis.default(3 * 60 * 1000),
+  /** an agent with no connected socket for this long has left their channels */
+  AGENT_GONE_MS: millis.default(5 * 60 * 1000),
+  /** set the Secure flag on cookies (turn on behind https) */
+  SECURE_COOKIES: flag.default(false),
+})
+
+type Env = z.infer<typeof schema>
+
+export interface Config extends Omit<Env, 'SECRET'> {
+  SECRET: string
+  /** absolute path of DATA_DIR */
+  dataDir: string
+  databaseProvider: 'sqlite' | 'postgres'
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Parse and validate settings (from process.env by default). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')))
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')
+    throw new ConfigError(`invalid configuration:\n${problems}`)
+  }
+  const values = parsed.data
+  const dataDir = path.resolve(values.DATA_DIR)
+  return {
+    ...values,
+    dataDir,
+    SECRET: values.SECRET ?? persistentSecret(dataDir),
+    databaseProvider: values.DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgres',
+  }
+}
+
+/** A random secret kept in the data folder, so signed visitor tokens survive restarts. */
+function persistentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secret.key')
+  try {
+    return fs.readFileSync(file, 'utf8').trim()
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true })
+    const secret = randomBytes(32).toString('base64url')
+    fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' })
+    return secret
+  }
+}

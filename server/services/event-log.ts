@@ -1,0 +1,232 @@
+/**
+ * The sequenced, archived log of every channel. Appends get the next dense seq of their
+ * channel and are written in group commits (everything appended in one tick goes to the
+ * store in one statement); committed events are handed to `onCommit` in seq order before
+ * the appenders hear back, so a broadcast never shows an event the store could lose.
+ *
+ * NOTE: seqs are allocated in memory, so one process must own a channel's log at a time
+ * (true for the embedded default; the scale-out issue moves ownership into the store).
+ */
+import type { ChannelEvent, ChannelEventAuthor, ChannelEventPayloads, ChannelEventType } from '../../web/protocol/channel-event.js'
+import type { Database } from '../store/database.js'
+import { newId } from '../store/ids.js'
+import type { Logger } from '../log.js'
+
+export type EventDraft = {
+  [T in ChannelEventType]: {
+    channelId: string
+    type: T
+    author: ChannelEventAuthor
+    clientMsgId?: string
+    payload: ChannelEventPayloads[T]
+  }
+}[ChannelEventType]
+
+export interface AppendResult {
+  event: ChannelEvent
+  /** an event with this client message id was already in the log: it is returned instead */
+  duplicate: boolean
+}
+
+interface Cursor {
+  /** highest seq allocated */
+  lastSeq: number
+  /** highest seq known to be in the store */
+  committedSeq: number
+  /** client message id -> its event (pending) or seq (stored earlier) */
+  byClientId: Map<string, Promise<ChannelEvent> | number>
+}
+
+interface PendingAppend {
+  event: ChannelEvent
+  resolve: (event: ChannelEvent) => void
+  reject: (error: unknown) => void
+}
+
+export class StoreWriteError extends Error {
+  override name = 'StoreWriteError'
+}
+
+export class EventLog {
+  /** called with each group commit's events, in commit (and per-channel seq) order */
+  onCommit: (events: ChannelEvent[]) => void = () => {}
+
+  private readonly cursors = new Map<string, Promise<Cursor>>()
+  /** cursors that finished loading, for synchronous bookkeeping after a commit */
+  private readonly loaded = new Map<string, Cursor>()
+  private batch: PendingAppend[] = []
+  private writing: Promise<void> = Promise.resolve()
+  private writeQueued = false
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+  ) {}
+
+  async append(draft: EventDraft, at = new Date()): Promise<AppendResult> {
+    const cursor = await this.cursor(draft.channelId)
+    if (draft.clientMsgId) {
+      const known = cursor.byClientId.get(draft.clientMsgId)
+      if (known !== undefined) {
+        const event = typeof known === 'number' ? await this.readOne(draft.channelId, known) : await known
+        return { event, duplicate: true }
+      }
+    }
+    const event = {
+      channelId: draft.channelId,
+      seq: ++cursor.lastSeq,
+      type: draft.type,
+      at: at.toISOString(),
+      author: draft.author,
+      ...(draft.clientMsgId ? { clientMsgId: draft.clientMsgId } : {}),
+      payload: draft.payload,
+    } as ChannelEvent
+    const committed = new Promise<ChannelEvent>((resolve, reject) => this.batch.push({ event, resolve, reject }))
+    if (draft.clientMsgId) cursor.byClientId.set(draft.clientMsgId, committed)
+    this.queueWrite()
+    return { event: await committed, duplicate: false }
+  }
+
+  /** Stored events after `afterSeq`, oldest first; `hasMore` when the page was full. */
+  async read(channelId: string, afterSeq: number, limit: number): Promise<{ events: ChannelEvent[]; hasMore: boolean }> {
+    const rows = await this.db.channelEvent.findMany({
+      where: { channelId, seq: { gt: afterSeq } },
+      orderBy: { seq: 'asc' },
+      take: limit + 1,
+    })
+    return { events: rows.slice(0, limit).map(toChannelEvent), hasMore: rows.length > limit }
+  }
+
+  /** Highest seq in the store for a channel. */
+  async committedSeq(channelId: string): Promise<number> {
+    return (await this.cursor(channelId)).committedSeq
+  }
+
+  /** Drop a channel's cursor (its log is closed); pending appends still complete. */
+  forget(channelId: string): void {
+    this.cursors.delete(channelId)
+    this.loaded.delete(channelId)
+  }
+
+  /** Wait until everything appended so far is in the store. */
+  async drain(): Promise<void> {
+    while (this.batch.length > 0 || this.writeQueued) await this.writing
+    await this.writing
+  }
+
+  private cursor(channelId: string): Promise<Cursor> {
+    let cursor = this.cursors.get(channelId)
+    if (!cursor) {
+      cursor = this.loadCursor(channelId)
+      this.cursors.set(channelId, cursor)
+      cursor.catch(() => this.cursors.delete(channelId))
+    }
+    return cursor
+  }
+
+  private async loadCursor(channelId: string): Promise<Cursor> {
+    const [last, withClientIds] = await Promise.all([
+      this.db.channelEvent.aggregate({ where: { channelId }, _max: { seq: true } }),
+      this.db.channelEvent.findMany({ where: { channelId, clientMsgId: { not: null } }, select: { clientMsgId: true, seq: true } }),
+    ])
+    const lastSeq = last._max.seq ?? 0
+    const cursor: Cursor = { lastSeq, committedSeq: lastSeq, byClientId: new Map(withClientIds.map((row) => [row.clientMsgId!, row.seq])) }
+    this.loaded.set(channelId, cursor)
+    return cursor
+  }
+
+  private async readOne(channelId: string, seq: number): Promise<ChannelEvent> {
+    const row = await this.db.channelEvent.findUniqueOrThrow({ where: { channelId_seq: { channelId, seq } } })
+    return toChannelEvent(row)
+  }
+
+  private queueWrite(): void {
+    if (this.writeQueued) return
+    this.writeQueued = true
+    // setImmediate lets every append of this tick join the same group commit.
+    this.writing = this.writing.then(() => new Promise<void>((resolve) => setImmediate(() => this.writeBatch().then(resolve))))
+  }
+
+  private async writeBatch(): Promise<void> {
+    this.writeQueued = false
+    const batch = this.batch
+    this.batch = []
+    if (batch.length === 0) return
+    try {
+      await this.db.channelEvent.createMany({ data: batch.map(({ event }) => toRow(event)) })
+    } catch (error) {
+      this.failBatch(batch, error)
+      return
+    }
+    for (const { event } of batch) {
+      const cursor = this.loaded.get(event.channelId)
+      if (!cursor) continue
+      if (event.seq > cursor.committedSeq) cursor.committedSeq = event.seq
+      if (event.clientMsgId) cursor.byClientId.set(event.clientMsgId, event.seq)
+    }
+    const events = batch.map(({ event }) => event)
+    try {
+      this.onCommit(events)
+    } catch (error) {
+      this.log.error({ err: error }, 'event fan-out failed')
+    }
+    for (const { event, resolve } of batch) resolve(event)
+  }
+
+  /**
+   * A failed write leaves holes in the allocated seqs: every channel in the batch reloads its
+   * cursor from the store, and its appends queued behind fail too, so that callers retry
+   * (idempotently) instead of leaving a gap in the log.
+   */
+  private failBatch(batch: PendingAppend[], cause: unknown): void {
+    this.log.error({ err: cause, events: batch.length }, 'event log write failed')
+    const channels = new Set(batch.map(({ event }) => event.channelId))
+    const queuedBehind = this.batch.filter(({ event }) => channels.has(event.channelId))
+    this.batch = this.batch.filter(({ event }) => !channels.has(event.channelId))
+    for (const channelId of channels) this.forget(channelId)
+    const error = new StoreWriteError('the event could not be stored, please retry')
+    for (const { reject } of [...batch, ...queuedBehind]) reject(error)
+  }
+}
+
+type EventRow = Parameters<Database['channelEvent']['createMany']>[0] extends { data: infer D } ? (D extends readonly (infer R)[] ? R : D) : never
+
+function toRow(event: ChannelEvent): EventRow {
+  return {
+    id: newId('ev'),
+    channelId: event.channelId,
+    seq: event.seq,
+    type: event.type,
+    authorRole: event.author.role,
+    authorId: event.author.participantId ?? null,
+    authorName: event.author.name ?? null,
+    clientMsgId: event.clientMsgId ?? null,
+    payload: JSON.stringify(event.payload),
+    createdAt: new Date(event.at),
+  }
+}
+
+export function toChannelEvent(row: {
+  channelId: string
+  seq: number
+  type: string
+  authorRole: string
+  authorId: string | null
+  authorName: string | null
+  clientMsgId: string | null
+  payload: string
+  createdAt: Date
+}): ChannelEvent {
+  const author: ChannelEventAuthor = { role: row.authorRole as ChannelEventAuthor['role'] }
+  if (row.authorId) author.participantId = row.authorId
+  if (row.authorName) author.name = row.authorName
+  return {
+    channelId: row.channelId,
+    seq: row.seq,
+    type: row.type as ChannelEvent['type'],
+    at: row.createdAt.toISOString(),
+    author,
+    ...(row.clientMsgId ? { clientMsgId: row.clientMsgId } : {}),
+    payload: JSON.parse(row.payload),
+  } as ChannelEvent
+}

@@ -1,0 +1,25 @@
+/**
+ * How services reach connected clients, without knowing about sockets. The realtime gateway
+ * implements it over socket.io rooms (one per agent, visitor and channel).
+ */
+import type { ChannelEvent } from '../../web/protocol/channel-event.js'
+import type { AckedSignal, TypingSignal, WithdrawReason } from '../../web/protocol/events.js'
+import type { AgentView, ChannelView, RequestView } from '../../web/protocol/views.js'
+
+export type Member = { kind: 'agent'; agentId: string } | { kind: 'visitor'; visitorId: string }
+
+export interface Notifier {
+  /** Put every live socket of the member into the channel's room. */
+  joinChannel(channelId: string, member: Member): void
+  /** Take every live socket of the member out of the channel's room. */
+  leaveChannel(channelId: string, member: Member): void
+  channelEvents(events: readonly ChannelEvent[]): void
+  /** `exceptSocketId`: the sender's own socket does not get its echo */
+  typing(signal: TypingSignal, exceptSocketId?: string): void
+  acked(signal: AckedSignal): void
+  channelJoined(member: Member, view: ChannelView): void
+  requestOffered(agentId: string, request: RequestView): void
+  requestWithdrawn(agentId: string, requestId: string, reason: WithdrawReason): void
+  requestUpdated(visitorId: string, request: RequestView): void
+  agentUpdated(agent: AgentView): void
+}

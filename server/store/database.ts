@@ -1,0 +1,31 @@
+/**
+ * The Prisma client for the configured database: better-sqlite3 for the embedded default,
+ * pg for PostgreSQL. Both generated clients have the same models; the SQLite one's type
+ * stands for both.
+ */
+import path from 'node:path'
+import fs from 'node:fs'
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
+import { PrismaPg } from '@prisma/adapter-pg'
+import { PrismaClient as SqliteClient } from './generated/sqlite/client.js'
+import { PrismaClient as PostgresClient } from './generated/postgres/client.js'
+import type { Config } from '../config.js'
+
+export type Database = InstanceType<typeof SqliteClient>
+
+export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databaseProvider'>): Promise<Database> {
+  if (config.databaseProvider === 'postgres') {
+    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL, max: 10 }) })
+    await client.$connect()
+    return client as unknown as Database
+  }
+  const file = path.resolve(config.DATABASE_URL.slice('file:'.length).split('?')[0] ?? '')
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const client = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 }) })
+  await client.$connect()
+  // WAL: readers never block the writer, and a commit survives a killed process.
+  await client.$queryRawUnsafe('PRAGMA journal_mode = WAL')
+  await client.$executeRawUnsafe('PRAGMA synchronous = NORMAL')
+  await client.$executeRawUnsafe('PRAGMA foreign_keys = ON')
+  return client
+}

@@ -1,0 +1,125 @@
+/**
+ * The socket protocol: typed event maps for socket.io's typed Server and client.
+ * Namespaces: `/visitor` (widget, cross-origin, visitor token) and `/agent` (console, session cookie).
+ */
+import type { z } from 'zod'
+import type * as schema from './schemas.js'
+import type { ChannelEvent, ParticipantRole } from './channel-event.js'
+import type { AgentView, ChannelView, RequestView } from './views.js'
+
+/** Error codes carried by error acks and `error` events (closed union). */
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'invalid_state'
+  | 'payload_too_large'
+  | 'origin_refused'
+  | 'rate_limited'
+  | 'internal'
+
+export interface ErrorBody {
+  code: ErrorCode
+  message: string
+  /** field-level problems of a rejected payload */
+  issues?: { path: string; message: string }[]
+}
+
+export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody }
+export type Ack<T> = (result: AckResult<T>) => void
+
+export type RequestCreate = z.input<typeof schema.requestCreate>
+export type ChatSend = z.input<typeof schema.chatSend>
+export type ChatTyping = z.input<typeof schema.chatTyping>
+export type ChannelResume = z.input<typeof schema.channelResume>
+export type ChannelAck = z.input<typeof schema.channelAck>
+export type AgentSetState = z.input<typeof schema.agentSetState>
+
+export interface ResumeResult {
+  channel: ChannelView
+  events: ChannelEvent[]
+  /** more events after the last one returned: call again from its seq */
+  hasMore: boolean
+}
+
+export interface SendResult {
+  seq: number
+  at: string
+  /** the message had already been stored (a retried send) */
+  duplicate: boolean
+}
+
+/** Live typing preview. `text` only reaches agents; visitors see that someone types. */
+export interface TypingSignal {
+  channelId: string
+  participantId: string
+  role: ParticipantRole
+  name: string
+  text?: string
+}
+
+export interface AckedSignal {
+  channelId: string
+  participantId: string
+  seq: number
+}
+
+/** Events both kinds of channel member send. */
+export interface ChannelMemberClientEvents {
+  'channel:resume': (payload: ChannelResume, ack: Ack<ResumeResult>) => void
+  'chat:send': (payload: ChatSend, ack: Ack<SendResult>) => void
+  'chat:typing': (payload: ChatTyping) => void
+  'channel:ack': (payload: ChannelAck) => void
+  'channel:leave': (payload: { channelId: string }, ack: Ack<{ channel: ChannelView }>) => void
+}
+
+/** Events both kinds of channel member receive. */
+export interface ChannelMemberServerEvents {
+  'channel:joined': (channel: ChannelView) => void
+  'channel:event': (event: ChannelEvent) => void
+  'channel:typing': (signal: TypingSignal) => void
+  'channel:acked': (signal: AckedSignal) => void
+  /** a problem with an event that has no ack (e.g. typing) */
+  error: (error: ErrorBody) => void
+}
+
+export interface VisitorSession {
+  visitorId: string
+  /** signed token to keep as a first-party cookie on the shop's site */
+  visitorToken: string
+  returning: boolean
+  requests: RequestView[]
+  channels: ChannelView[]
+}
+
+export interface VisitorClientToServer extends ChannelMemberClientEvents {
+  'request:create': (payload: RequestCreate, ack: Ack<{ request: RequestView }>) => void
+  'request:cancel': (payload: { requestId: string }, ack: Ack<{ request: RequestView }>) => void
+}
+
+export interface VisitorServerToClient extends ChannelMemberServerEvents {
+  session: (session: VisitorSession) => void
+  'request:update': (request: RequestView) => void
+}
+
+export interface AgentSession {
+  agent: AgentView
+  offers: RequestView[]
+  channels: ChannelView[]
+}
+
+export type WithdrawReason = 'accepted' | 'cancelled' | 'abandoned' | 'unavailable'
+
+export interface AgentClientToServer extends ChannelMemberClientEvents {
+  'agent:set-state': (payload: AgentSetState, ack: Ack<{ agent: AgentView }>) => void
+  'request:accept': (payload: { requestId: string }, ack: Ack<{ channel: ChannelView }>) => void
+}
+
+export interface AgentServerToClient extends ChannelMemberServerEvents {
+  session: (session: AgentSession) => void
+  'agent:updated': (agent: AgentView) => void
+  'request:offered': (request: RequestView) => void
+  'request:withdrawn': (withdrawal: { requestId: string; reason: WithdrawReason }) => void
+}

@@ -1,0 +1,55 @@
+/**
+ * zod schemas for every inbound socket event payload. The server validates with these at
+ * the edge; web code imports only their types (events.ts), so zod stays out of the bundles.
+ */
+import { z } from 'zod'
+import { LIMITS } from './limits.js'
+
+const id = z.string().min(1).max(LIMITS.clientId).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "-" or "_"')
+
+/** An http(s) URL, as captured from the visitor's page. */
+export const pageUrl = z
+  .string()
+  .max(LIMITS.pageUrl)
+  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL')
+
+export const requestCreate = z.strictObject({
+  clientRequestId: id,
+  question: z.string().trim().min(1, 'please type a question').max(LIMITS.question),
+  pageUrl: pageUrl.nullable().default(null),
+})
+
+export const requestRef = z.strictObject({ requestId: id })
+
+export const channelRef = z.strictObject({ channelId: id })
+
+export const channelResume = z.strictObject({
+  channelId: id,
+  afterSeq: z.int().min(0),
+})
+
+export const chatSend = z.strictObject({
+  channelId: id,
+  clientMsgId: id,
+  text: z.string().max(LIMITS.messageText).refine((text) => text.trim().length > 0, 'message is empty'),
+})
+
+export const chatTyping = z.strictObject({
+  channelId: id,
+  text: z.string().max(LIMITS.typingText),
+})
+
+export const channelAck = z.strictObject({
+  channelId: id,
+  seq: z.int().min(0),
+})
+
+export const agentSetState = z.strictObject({
+  state: z.enum(['ready', 'not_ready', 'break']),
+})
+
+/** Visitor handshake (`io(url, { auth })`). */
+export const visitorHandshake = z.object({
+  tenant: z.string().min(1).max(64),
+  visitorToken: z.string().max(512).nullish(),
+})
