@@ -9,6 +9,7 @@
  */
 import type { ChannelEvent, ChannelEventAuthor, ChannelEventPayloads, ChannelEventType } from '../../web/protocol/channel-event.js'
 import type { Database } from '../store/database.js'
+import type { Prisma } from '../store/generated/sqlite/client.js'
 import { newId } from '../store/ids.js'
 import type { Logger } from '../log.js'
 
@@ -189,9 +190,7 @@ export class EventLog {
   }
 }
 
-type EventRow = Parameters<Database['channelEvent']['createMany']>[0] extends { data: infer D } ? (D extends readonly (infer R)[] ? R : D) : never
-
-function toRow(event: ChannelEvent): EventRow {
+function toRow(event: ChannelEvent): Prisma.ChannelEventCreateManyInput {
   return {
     id: newId('ev'),
     channelId: event.channelId,

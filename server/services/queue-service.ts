@@ -140,6 +140,11 @@ export class QueueService {
     return [...(this.queues.get(tenantId)?.values() ?? [])].filter((request) => request.visitor.id === visitorId).map((request) => this.view(request))
   }
 
+  /** Every visitor with a request waiting, for presence bookkeeping after a restart. */
+  waitingVisitors(): { visitorId: string; tenantId: string }[] {
+    return [...this.queues.values()].flatMap((queue) => [...queue.values()].map((request) => ({ visitorId: request.visitor.id, tenantId: request.tenantId })))
+  }
+
   queueLength(tenantId: string): number {
     return this.queues.get(tenantId)?.size ?? 0
   }

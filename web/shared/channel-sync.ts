@@ -55,7 +55,7 @@ export class ChannelSync {
   private readonly onTyping = (signal: TypingSignal) => {
     const state = this.channels.get(signal.channelId)
     if (!state) return
-    if (signal.text === '' ) state.typing.delete(signal.participantId)
+    if (signal.text === '') state.typing.delete(signal.participantId)
     else state.typing.set(signal.participantId, { ...signal, receivedAt: Date.now() })
     this.markChanged(signal.channelId)
   }
@@ -294,7 +294,8 @@ export class ChannelSync {
       setTimeout(() => {
         this.ackTimers.delete(channelId)
         const state = this.channels.get(channelId)
-        if (!state || state.lastSeq <= (this.ackSent.get(channelId) ?? 0)) return
+        // An ended channel takes no more acks (the server refuses them).
+        if (!state || state.view.status === 'ended' || state.lastSeq <= (this.ackSent.get(channelId) ?? 0)) return
         this.ackSent.set(channelId, state.lastSeq)
         this.link.notify('channel:ack', { channelId, seq: state.lastSeq })
       }, this.ackDelayMs),

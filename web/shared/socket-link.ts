@@ -4,12 +4,13 @@
  */
 import type { AckResult, ErrorBody } from '../protocol/events.js'
 
+/** Structural view of a socket.io-client socket; `any` event names so typed sockets fit too. */
 export interface SocketLike {
   readonly connected: boolean
-  on(event: string, listener: (...args: any[]) => void): unknown
-  off(event: string, listener: (...args: any[]) => void): unknown
-  emit(event: string, ...args: any[]): unknown
-  timeout(ms: number): { emit(event: string, ...args: any[]): unknown }
+  on(event: any, listener: (...args: any[]) => void): unknown
+  off(event: any, listener?: (...args: any[]) => void): unknown
+  emit(event: any, ...args: any[]): unknown
+  timeout(ms: number): { emit(event: any, ...args: any[]): unknown }
 }
 
 /** Error codes that a retry cannot fix: the request itself is wrong or no longer allowed. */

@@ -152,6 +152,7 @@ CREATE TABLE "ChannelEvent" (
     "type" TEXT NOT NULL,
     "authorRole" TEXT NOT NULL,
     "authorId" TEXT,
+    "authorName" TEXT,
     "clientMsgId" TEXT,
     "payload" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL,

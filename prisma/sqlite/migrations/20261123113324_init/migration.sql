@@ -142,6 +142,7 @@ CREATE TABLE "ChannelEvent" (
     "type" TEXT NOT NULL,
     "authorRole" TEXT NOT NULL,
     "authorId" TEXT,
+    "authorName" TEXT,
     "clientMsgId" TEXT,
     "payload" TEXT NOT NULL,
     "createdAt" DATETIME NOT NULL,

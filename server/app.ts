@@ -1,0 +1,126 @@
+/**
+ * Composition root: one Parley process (HTTP API, socket gateway, services, store) plus the
+ * demo shop on its own port. Everything listens on config.HOST.
+ */
+import http from 'node:http'
+import path from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { Server } from 'socket.io'
+import type { Config } from './config.js'
+import { createLogger, type Logger } from './log.js'
+import { openDatabase, type Database } from './store/database.js'
+import { seedDemo, DEMO_TENANT, type DemoCredentials } from './store/seed.js'
+import { createHttpApp } from './http/http-app.js'
+import { createDemoShop } from './http/demo-shop.js'
+import { SocketNotifier, type AgentNamespace, type VisitorNamespace } from './realtime/socket-notifier.js'
+import { setUpVisitorNamespace } from './realtime/visitor-namespace.js'
+import { setUpAgentNamespace } from './realtime/agent-namespace.js'
+import { rooms } from './realtime/rooms.js'
+import { bootServices, closeServices, createServices, type Services } from './services/services.js'
+import { LIMITS } from '../web/protocol/limits.js'
+
+export interface Parley {
+  /** Parley's public URL (API, widget, agent console) */
+  url: string
+  /** the demo shop's URL, when it runs */
+  shopUrl: string | null
+  demoCredentials: DemoCredentials | null
+  services: Services
+  db: Database
+  log: Logger
+  /** Stop listening, disconnect clients, write what is pending. Idempotent. */
+  close(): Promise<void>
+}
+
+const WEB_ROOT = path.resolve(import.meta.dirname, '../dist/web')
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve((server.address() as AddressInfo).port)
+    })
+  })
+}
+
+const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host)
+
+export async function startParley(config: Config, log: Logger = createLogger(config)): Promise<Parley> {
+  const db = await openDatabase(config)
+  const httpServer = http.createServer()
+  const io = new Server(httpServer, {
+    maxHttpBufferSize: LIMITS.socketPacketBytes,
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+    // Visitors come from shop origins and authenticate with a token, not cookies; the
+    // namespaces check Origin themselves (allow-list for visitors, own origin for agents).
+    cors: { origin: true, credentials: false },
+  })
+  const visitorNsp: VisitorNamespace = io.of('/visitor')
+  const agentNsp: AgentNamespace = io.of('/agent')
+  const services = createServices(db, config, new SocketNotifier(visitorNsp, agentNsp), log)
+
+  let shopServer: http.Server | null = null
+  let shopUrl: string | null = null
+  let publicUrl = config.PUBLIC_URL?.replace(/\/$/, '') ?? ''
+  if (config.SHOP_PORT >= 0) {
+    shopServer = http.createServer(createDemoShop(() => ({ parleyUrl: publicUrl, tenant: DEMO_TENANT })))
+    const shopPort = await listen(shopServer, config.SHOP_PORT, config.HOST)
+    shopUrl = `http://${hostForUrl(config.HOST)}:${shopPort}`
+  }
+  const demoCredentials = config.SEED_DEMO
+    ? await seedDemo(db, {
+        dataDir: config.dataDir,
+        password: config.DEMO_PASSWORD,
+        shopOrigins: shopUrl ? [shopUrl, shopUrl.replace('127.0.0.1', 'localhost')] : [],
+      })
+    : null
+  await bootServices(services)
+
+  const ownOrigins = new Set<string>()
+  const isOwnOrigin = (origin: string | undefined) => origin !== undefined && ownOrigins.has(origin.toLowerCase())
+  let ready = false
+  const app = createHttpApp({
+    services,
+    db,
+    log,
+    webRoot: WEB_ROOT,
+    publicUrl: () => publicUrl,
+    isOwnOrigin,
+    secureCookies: config.SECURE_COOKIES,
+    onLogout: (sessionId) => agentNsp.in(rooms.session(sessionId)).disconnectSockets(true),
+    isReady: () => ready,
+  })
+  httpServer.on('request', app)
+  setUpVisitorNamespace(visitorNsp, services, log.child({ part: 'visitor-socket' }))
+  setUpAgentNamespace(agentNsp, services, isOwnOrigin, log.child({ part: 'agent-socket' }))
+
+  const port = await listen(httpServer, config.PORT, config.HOST)
+  const local = `http://${hostForUrl(config.HOST)}:${port}`
+  publicUrl ||= local
+  for (const origin of [publicUrl, local, local.replace('127.0.0.1', 'localhost')]) ownOrigins.add(new URL(origin).origin)
+  ready = true
+  log.info({ url: publicUrl, shopUrl, database: config.databaseProvider }, 'parley listening')
+
+  let closing: Promise<void> | null = null
+  return {
+    url: publicUrl,
+    shopUrl,
+    demoCredentials,
+    services,
+    db,
+    log,
+    close() {
+      closing ??= (async () => {
+        ready = false
+        await new Promise<void>((resolve) => io.close(() => resolve()))
+        await new Promise<void>((resolve) => (shopServer ? shopServer.close(() => resolve()) : resolve()))
+        shopServer?.closeAllConnections()
+        await closeServices(services)
+        await db.$disconnect()
+      })()
+      return closing
+    },
+  }
+}

@@ -1,0 +1,8 @@
+/** socket.io room names, one per agent, visitor and channel. */
+export const rooms = {
+  agent: (agentId: string) => `agent:${agentId}`,
+  visitor: (visitorId: string) => `visitor:${visitorId}`,
+  channel: (channelId: string) => `channel:${channelId}`,
+  /** the sockets of one login session (closed on logout) */
+  session: (sessionId: string) => `session:${sessionId}`,
+}

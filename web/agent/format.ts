@@ -1,0 +1,63 @@
+/** Human wording for the console: durations, clock times, states and end reasons. */
+import type { ChannelEndReason, LeaveReason } from '../protocol/channel-event.js'
+import type { AgentRole, AgentState } from '../protocol/views.js'
+
+/** "0:07", "12:40", "1:02:03" — elapsed time since `since` (never negative). */
+export function formatElapsed(since: string | number, now = Date.now()): string {
+  const start = typeof since === 'number' ? since : Date.parse(since)
+  const total = Number.isFinite(start) ? Math.max(0, Math.floor((now - start) / 1000)) : 0
+  const hours = Math.floor(total / 3600)
+  const minutes = Math.floor((total % 3600) / 60)
+  const seconds = String(total % 60).padStart(2, '0')
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`
+}
+
+/** Local wall-clock time, "14:05". */
+export function formatClock(iso: string): string {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+}
+
+/** Local date and time, short, for tables. */
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })
+}
+
+export const STATE_LABELS: Record<AgentState, string> = {
+  ready: 'Ready',
+  not_ready: 'Not ready',
+  break: 'Break',
+  offline: 'Offline',
+}
+
+export const ROLE_LABELS: Record<AgentRole, string> = {
+  agent: 'Agent',
+  supervisor: 'Supervisor',
+  admin: 'Admin',
+}
+
+/** Why the conversation ended, told to the agent. */
+export const END_REASONS: Record<ChannelEndReason, string> = {
+  agent_left: 'You ended this conversation.',
+  visitor_left: 'The visitor ended the conversation.',
+  visitor_gone: 'The visitor went away (closed the page or lost the connection).',
+  agent_gone: 'The conversation ended because the agent was disconnected.',
+}
+
+export const LEAVE_REASONS: Record<LeaveReason, string> = {
+  left: 'left',
+  gone: 'went away',
+  channel_ended: 'left (conversation ended)',
+}
+
+/** Only http(s) URLs become links; anything else (e.g. `javascript:`) stays plain text. */
+export function safeHref(url: string | null | undefined): string | null {
+  return url && /^https?:\/\//i.test(url) ? url : null
+}
+
+/** A URL shortened for display: host + path, without the scheme. */
+export function displayUrl(url: string, max = 80): string {
+  const short = url.replace(/^https?:\/\//i, '').replace(/\/$/, '')
+  return short.length > max ? `${short.slice(0, max - 1)}…` : short
+}

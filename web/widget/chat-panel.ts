@@ -1,0 +1,359 @@
+/**
+ * The chat panel: the lazily loaded entry of the widget (lit + socket.io live in its chunks).
+ * The loader imports this module and calls `mount()` with its options.
+ */
+import { html, LitElement, css, nothing, type PropertyValues } from 'lit'
+import type { PanelHandle, PanelModule, PanelOptions } from './panel-api.js'
+import { panelStyles } from './panel-styles.js'
+import { VisitorSession, type VisitorStage } from './visitor-session.js'
+import './question-form.js'
+import './waiting-view.js'
+import './message-list.js'
+import './message-composer.js'
+
+/** how often the typing indicator is re-checked, so a stale one disappears */
+const TYPING_REFRESH_MS = 1000
+
+/**
+ * The whole visitor panel: header, connection banner and the current stage.
+ * @fires parley-minimize - the visitor minimized the panel (header button or Escape)
+ */
+export class ChatPanel extends LitElement {
+  static override properties = {
+    session: { attribute: false },
+    heading: {},
+    confirmingEnd: { state: true },
+  }
+  static override styles = [
+    panelStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+        background: #fff;
+        overflow: hidden;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        padding: 12px 10px 12px 16px;
+        background: var(--parley-primary);
+        color: #fff;
+      }
+      .title {
+        flex: 1;
+        min-width: 0;
+        display: flex;
+        flex-direction: column;
+      }
+      .title strong {
+        font-size: 15px;
+        font-weight: 600;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .title span {
+        font-size: 12px;
+        opacity: 0.9;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      header button {
+        border: 0;
+        border-radius: 6px;
+        background: rgba(255, 255, 255, 0.16);
+        color: #fff;
+      }
+      header button:hover {
+        background: rgba(255, 255, 255, 0.28);
+      }
+      .end {
+        padding: 5px 10px;
+        font-size: 13px;
+      }
+      .icon {
+        display: grid;
+        place-items: center;
+        width: 32px;
+        height: 32px;
+        padding: 0;
+      }
+      .banner {
+        padding: 6px 12px;
+        background: #fff4d6;
+        color: #6b4f00;
+        font-size: 12.5px;
+        text-align: center;
+      }
+      main {
+        flex: 1;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
+      }
+      main > parley-question-form,
+      main > parley-waiting-view,
+      main > parley-message-list {
+        flex: 1;
+        min-height: 0;
+      }
+      .center {
+        flex: 1;
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        justify-content: center;
+        gap: 12px;
+        padding: 24px;
+        text-align: center;
+      }
+      .spinner {
+        width: 28px;
+        height: 28px;
+        border: 3px solid var(--parley-line);
+        border-top-color: var(--parley-primary);
+        border-radius: 50%;
+        animation: spin 0.8s linear infinite;
+      }
+      @keyframes spin {
+        to {
+          transform: rotate(360deg);
+        }
+      }
+      .typing {
+        padding: 2px 16px 4px;
+        min-height: 20px;
+        color: var(--parley-muted);
+        font-size: 12.5px;
+        font-style: italic;
+      }
+      main > .error {
+        padding: 4px 16px;
+      }
+      .footer {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: center;
+        gap: 8px 10px;
+        padding: 12px;
+        border-top: 1px solid var(--parley-line);
+        background: var(--parley-soft);
+        text-align: center;
+      }
+      .footer p {
+        width: 100%;
+        margin: 0;
+        font-weight: 600;
+      }
+    `,
+  ]
+
+  /** the conversation this panel shows */
+  declare session: VisitorSession
+  /** header title (the shop's name) */
+  declare heading: string
+  declare private confirmingEnd: boolean
+
+  private unsubscribe: (() => void) | undefined
+  private typingTimer: ReturnType<typeof setInterval> | undefined
+  private shownStage: VisitorStage | undefined
+
+  constructor() {
+    super()
+    this.heading = 'Talk to us'
+    this.confirmingEnd = false
+    this.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') this.minimize()
+    })
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this.unsubscribe = this.session?.onChange(() => this.requestUpdate())
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.unsubscribe?.()
+    clearInterval(this.typingTimer)
+    this.typingTimer = undefined
+  }
+
+  /** Focus the current stage's input and show the newest messages. */
+  async focusInput(): Promise<void> {
+    await this.updateComplete
+    const root = this.renderRoot
+    root.querySelector('parley-message-list')?.scrollToEnd()
+    const target = root.querySelector<HTMLElement>('parley-message-composer, parley-question-form') ?? root.querySelector<HTMLElement>('main button')
+    target?.focus()
+  }
+
+  override render() {
+    const session = this.session
+    return html`
+      <header>
+        <div class="title">
+          <strong>${this.heading}</strong>
+          <span>${this.subtitle()}</span>
+        </div>
+        ${session.stage === 'chat' && session.channel?.view.status === 'open' && !this.confirmingEnd
+          ? html`<button class="end" data-test="end" @click=${() => (this.confirmingEnd = true)}>End chat</button>`
+          : nothing}
+        <button class="icon" data-test="minimize" aria-label="Minimize chat" title="Minimize" @click=${this.minimize}>
+          <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><path d="M3 8h10" stroke="currentColor" stroke-width="2" stroke-linecap="round" /></svg>
+        </button>
+      </header>
+      ${session.connection === 'reconnecting' ? html`<div class="banner" data-test="reconnecting" role="status">Connection lost. Reconnecting…</div>` : nothing}
+      <main>${this.renderStage()}</main>
+    `
+  }
+
+  protected override updated(_changed: PropertyValues): void {
+    // Keep re-rendering while someone types, so the indicator expires on its own.
+    const typing = this.renderRoot.querySelector('[data-test="typing"]') !== null
+    if (typing && !this.typingTimer) this.typingTimer = setInterval(() => this.requestUpdate(), TYPING_REFRESH_MS)
+    if (!typing && this.typingTimer) {
+      clearInterval(this.typingTimer)
+      this.typingTimer = undefined
+    }
+    // A new stage moves focus to its input, but only while the panel is on screen.
+    const stage = this.session.stage
+    if (stage !== this.shownStage) {
+      if (this.shownStage !== undefined && this.getClientRects().length > 0) void this.focusInput()
+      this.shownStage = stage
+      if (stage !== 'chat') this.confirmingEnd = false
+    }
+  }
+
+  private subtitle(): string {
+    const session = this.session
+    if (session.connection === 'refused') return 'Chat unavailable'
+    switch (session.stage) {
+      case 'connecting':
+        return 'Connecting…'
+      case 'question':
+        return 'We usually answer within minutes'
+      case 'waiting':
+        return 'In the queue'
+      case 'chat': {
+        const channel = session.channel
+        if (!channel) return 'Connecting you…'
+        if (channel.view.status === 'ended') return 'Chat ended'
+        const self = channel.view.selfParticipantId
+        const agent = channel.view.participants.find((participant) => participant.id !== self && participant.role !== 'visitor' && !participant.leftAt)
+        return agent ? `Chatting with ${agent.name}` : 'Chat in progress'
+      }
+    }
+  }
+
+  private renderStage() {
+    const session = this.session
+    if (session.connection === 'refused') {
+      return html`<div class="center">
+        <p class="error" data-test="error" role="alert">${session.refusal?.message ?? 'The chat is not available.'}</p>
+        <button class="secondary" @click=${() => session.reconnect()}>Try again</button>
+      </div>`
+    }
+    switch (session.stage) {
+      case 'connecting':
+        return html`<div class="center" role="status">
+          <div class="spinner" aria-hidden="true"></div>
+          <p class="note">${session.failedAttempts > 1 ? 'Still trying to reach the chat server…' : 'Connecting…'}</p>
+        </div>`
+      case 'question':
+        return html`<parley-question-form
+          .value=${session.draft}
+          ?busy=${session.creating}
+          .note=${session.note}
+          .error=${session.error}
+          @parley-question=${(event: CustomEvent<{ question: string }>) => void session.createRequest(event.detail.question)}
+        ></parley-question-form>`
+      case 'waiting':
+        return html`<parley-waiting-view
+          .request=${session.request}
+          ?busy=${session.cancelling}
+          .error=${session.error}
+          @parley-cancel=${() => void session.cancelRequest()}
+        ></parley-waiting-view>`
+      case 'chat':
+        return this.renderChat()
+    }
+  }
+
+  private renderChat() {
+    const session = this.session
+    const channel = session.channel
+    const ended = channel?.view.status === 'ended'
+    const self = channel?.view.selfParticipantId
+    const typers = channel && !ended ? session.sync.activeTyping(channel.view.id).filter((signal) => signal.participantId !== self) : []
+    return html`
+      <parley-message-list
+        .channel=${channel}
+        @parley-retry=${(event: CustomEvent<{ clientMsgId: string }>) => session.retry(event.detail.clientMsgId)}
+        @parley-discard=${(event: CustomEvent<{ clientMsgId: string }>) => session.discard(event.detail.clientMsgId)}
+      ></parley-message-list>
+      <div class="typing" aria-hidden="true">
+        ${typers.length ? html`<span data-test="typing">${typers.map((signal) => signal.name).join(', ')} ${typers.length > 1 ? 'are' : 'is'} typing…</span>` : nothing}
+      </div>
+      ${session.error ? html`<p class="error" data-test="error" role="alert">${session.error}</p>` : nothing}
+      ${ended
+        ? html`<div class="footer" data-test="ended" role="status">
+            <p>This chat has ended</p>
+            <button class="primary" data-test="new-chat" @click=${() => session.startOver()}>Start a new chat</button>
+          </div>`
+        : this.confirmingEnd
+          ? html`<div class="footer" role="group" aria-label="End the chat?">
+              <p>End this chat?</p>
+              <button class="danger" data-test="end-confirm" ?disabled=${session.leaving} @click=${this.endChat}>End chat</button>
+              <button class="secondary" data-test="end-cancel" @click=${() => (this.confirmingEnd = false)}>Keep chatting</button>
+            </div>`
+          : html`<parley-message-composer
+              ?disabled=${!channel}
+              @parley-send=${(event: CustomEvent<{ text: string }>) => session.send(event.detail.text)}
+              @parley-typing=${(event: CustomEvent<{ text: string }>) => session.typing(event.detail.text)}
+            ></parley-message-composer>`}
+    `
+  }
+
+  private async endChat(): Promise<void> {
+    await this.session.leave()
+    this.confirmingEnd = false
+  }
+
+  private minimize(): void {
+    this.dispatchEvent(new CustomEvent('parley-minimize', { bubbles: true, composed: true }))
+  }
+}
+
+if (!customElements.get('parley-chat-panel')) customElements.define('parley-chat-panel', ChatPanel)
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-chat-panel': ChatPanel
+  }
+}
+
+/** Mount the chat panel into the loader's container and connect to Parley. */
+export const mount: PanelModule['mount'] = (container: HTMLElement, options: PanelOptions): PanelHandle => {
+  const session = new VisitorSession(options)
+  const panel = document.createElement('parley-chat-panel')
+  panel.session = session
+  panel.heading = options.tenantName || 'Talk to us'
+  panel.addEventListener('parley-minimize', () => options.onMinimize())
+  container.append(panel)
+  let closed = false
+  return {
+    focus: () => void panel.focusInput(),
+    close: () => {
+      if (closed) return
+      closed = true
+      session.close()
+      panel.remove()
+    },
+  }
+}

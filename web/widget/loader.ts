@@ -1,0 +1,223 @@
+/**
+ * The embed loader: `<script src="https://PARLEY/widget.js" data-tenant="demo" async>`.
+ * Runs on every shop page, so it is plain DOM (no lit, no socket.io) within a 7 KB gzip
+ * budget. It shows the "Talk to us" button and, on click, downloads the chat panel's chunks
+ * with a real byte-progress bar before importing and mounting it.
+ */
+import type { PanelHandle, PanelModule } from './panel-api.js'
+
+/** The chat panel's entry and the files it needs (entry last), baked in by scripts/build-web.mjs. */
+declare const __PARLEY_PANEL__: { entry: string; files: { path: string; bytes: number }[] }
+
+/** What `GET {base}/api/widget/{tenant}/status` answers. */
+interface WidgetStatus {
+  tenant: { slug: string; name: string }
+  agentsAvailable: number
+  queueLength: number
+}
+
+declare global {
+  interface Window {
+    /** Opens and closes the widget from the page (single-page apps, the demo shop). */
+    Parley?: { open(): void; close(): void }
+  }
+}
+
+// NOTE: `all: initial` on the host keeps the shop's CSS out; the shadow root keeps ours in.
+const CSS = `:host{all:initial;position:fixed;z-index:2147483000;right:0;bottom:0}
+*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+[hidden]{display:none!important}
+.l{position:fixed;right:16px;bottom:16px;display:flex;align-items:center;gap:10px;max-width:calc(100vw - 32px);padding:10px 18px 10px 14px;border:0;border-radius:28px;background:#2f6fed;color:#fff;text-align:left;cursor:pointer;box-shadow:0 6px 24px rgba(20,40,90,.28);transition:transform .15s}
+.l:hover{transform:translateY(-2px)}.l:focus-visible{outline:3px solid #9bbcff;outline-offset:2px}
+.l b{display:block;font:600 15px/1.3 inherit;font-family:inherit}
+.l small{display:flex;align-items:center;gap:6px;max-width:220px;font-size:12px;line-height:1.3;opacity:.95}
+.l i{flex:none;width:8px;height:8px;border-radius:50%;background:#c3cad6}.l i.on{background:#3ddc84}
+.u{position:absolute;top:-2px;right:-2px;width:14px;height:14px;border-radius:50%;background:#e5484d;border:2px solid #fff}
+.p{position:fixed;right:16px;bottom:16px;display:flex;flex-direction:column;width:360px;height:520px;max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);overflow:hidden;border-radius:12px;background:#fff;color:#1d2433;box-shadow:0 12px 40px rgba(20,40,90,.25),0 2px 8px rgba(20,40,90,.12)}
+@media (max-width:480px){.p{inset:0;width:auto;height:auto;max-width:none;max-height:none;border-radius:0}}
+.h{display:flex;align-items:center;justify-content:space-between;padding:14px 16px;background:#2f6fed;color:#fff;font-size:15px;font-weight:600}
+.h button{border:0;background:none;color:inherit;font-size:20px;line-height:1;cursor:pointer;padding:2px 6px;border-radius:6px}
+.b{flex:1;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:12px;padding:24px;font-size:14px;text-align:center}
+.g{width:100%;max-width:240px;height:6px;border-radius:3px;background:#e3e8f2;overflow:hidden}
+.g div{width:0;height:100%;background:#2f6fed;transition:width .1s}
+.r{padding:8px 18px;border:0;border-radius:8px;background:#2f6fed;color:#fff;font-size:14px;font-weight:600;cursor:pointer}
+.m{flex:1;min-height:0}`
+
+const LAUNCHER = `<svg width="22" height="22" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>`
+
+function main(): void {
+  const script = (document.currentScript ?? document.querySelector('script[src*="widget.js"][data-tenant]')) as HTMLScriptElement | null
+  const tenant = script?.dataset.tenant
+  if (!script || !tenant) return void console.error('[Parley] widget.js needs a data-tenant attribute')
+  if (window.Parley) return // embedded twice: the first copy owns the page
+  const base = new URL('.', script.src).href.replace(/\/$/, '')
+  const key = `parley:${tenant}:`
+  const cookie = `parley_vt_${tenant}`
+  const get = (name: string) => {
+    try {
+      return localStorage.getItem(key + name)
+    } catch {
+      return null // storage blocked: the widget still works for this page
+    }
+  }
+  const flag = (name: string, on: boolean) => {
+    try {
+      on ? localStorage.setItem(key + name, '1') : localStorage.removeItem(key + name)
+    } catch {}
+  }
+
+  const host = document.createElement('div')
+  host.setAttribute('data-parley', tenant)
+  const root = host.attachShadow({ mode: 'open' })
+  root.innerHTML = `<style>${CSS}</style><button class=l data-test=launcher aria-haspopup=dialog hidden><span class=u hidden></span>${LAUNCHER}<span><b>Talk to us</b><small hidden><i></i><span></span></small></span></button><div class=p role=dialog hidden><div class=h><span>Talk to us</span><button aria-label=Minimize title=Minimize>&minus;</button></div><div class=b><span></span><div class=g data-test=progress role=progressbar aria-valuemin=0 aria-valuemax=100 aria-valuenow=0><div></div></div><p data-test=error hidden></p><button class=r hidden>Try again</button></div><div class=m hidden></div></div>`
+  const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector(selector) as unknown as T
+  const launcher = $<HTMLButtonElement>('.l')
+  const unread = $('.u')
+  const availability = $('small')
+  const panel = $('.p')
+  const header = $('.h')
+  const title = $('.h span')
+  const loadingView = $('.b')
+  const loadingText = $('.b span')
+  const bar = $('.g')
+  const error = $('.b p')
+  const retry = $('.r')
+  const mountPoint = $('.m')
+
+  let ready = false
+  let wantOpen = false
+  let loading = false
+  let handle: PanelHandle | undefined
+  let tenantName: string | undefined
+
+  const progress = (fraction: number) => {
+    const percent = Math.round(Math.min(1, fraction) * 100)
+    bar.setAttribute('aria-valuenow', String(percent))
+    ;(bar.firstChild as HTMLElement).style.width = percent + '%'
+  }
+
+  /** Download every panel file while counting bytes, then import the entry (from the HTTP cache). */
+  const load = async () => {
+    if (handle || loading) return
+    loading = true
+    error.hidden = retry.hidden = true
+    bar.hidden = loadingText.hidden = false
+    loadingText.textContent = 'Loading the chat…'
+    progress(0)
+    try {
+      const { entry, files } = __PARLEY_PANEL__
+      const total = files.reduce((sum, file) => sum + file.bytes, 0) || 1
+      let received = 0
+      await Promise.all(
+        files.map(async (file) => {
+          const response = await fetch(`${base}/${file.path}`)
+          if (!response.ok) throw Error(`${file.path}: HTTP ${response.status}`)
+          const reader = response.body?.getReader()
+          if (!reader) return void (await response.arrayBuffer(), progress((received += file.bytes) / total))
+          for (let chunk; !(chunk = await reader.read()).done; ) progress((received += chunk.value.byteLength) / total)
+        }),
+      )
+      progress(1)
+      const panelModule = (await import(`${base}/${entry}`)) as PanelModule
+      handle = panelModule.mount(mountPoint, {
+        baseUrl: base,
+        tenant,
+        tenantName,
+        visitorToken: readToken(),
+        onToken: (token) => {
+          document.cookie = `${cookie}=${encodeURIComponent(token)}; Path=/; Max-Age=31536000; SameSite=Lax${location.protocol == 'https:' ? '; Secure' : ''}`
+        },
+        pageUrl: location.href,
+        onMinimize: close,
+        onActiveChange: (active) => {
+          flag('active', active)
+          if (!active) flag('min', false)
+        },
+        onIncoming: () => {
+          if (panel.hidden) unread.hidden = false
+        },
+      })
+      // The loading view is never needed again (and must not duplicate the panel's test hooks).
+      header.remove()
+      loadingView.remove()
+      mountPoint.hidden = false
+      if (!panel.hidden) handle.focus()
+    } catch (reason) {
+      console.warn('[Parley] could not load the chat panel: ' + reason)
+      bar.hidden = loadingText.hidden = true
+      error.textContent = 'Sorry, the chat could not be loaded. Please check your connection and try again.'
+      error.hidden = retry.hidden = false
+    } finally {
+      loading = false
+    }
+  }
+
+  const readToken = () => {
+    const found = document.cookie.split('; ').find((part) => part.startsWith(cookie + '='))
+    return found ? decodeURIComponent(found.slice(cookie.length + 1)) : null
+  }
+
+  const open = () => {
+    if (!ready) return void (wantOpen = true)
+    panel.hidden = false
+    launcher.hidden = unread.hidden = true
+    flag('min', false)
+    handle ? handle.focus() : load()
+  }
+
+  function close() {
+    wantOpen = false
+    if (!ready || panel.hidden) return
+    panel.hidden = true
+    launcher.hidden = false
+    flag('min', true)
+    launcher.focus()
+  }
+
+  const render = (status?: WidgetStatus) => {
+    if (status?.tenant) {
+      tenantName = status.tenant.name
+      title.textContent = tenantName
+      const available = status.agentsAvailable > 0
+      availability.lastChild!.textContent = available ? 'An agent is available' : 'No agent online right now, you can still leave your question'
+      availability.firstElementChild!.className = available ? 'on' : ''
+      availability.hidden = false
+    }
+    panel.setAttribute('aria-label', 'Chat with ' + (tenantName || 'us'))
+    ;(document.body ?? document.documentElement).append(host)
+    launcher.hidden = false
+    ready = true
+    // An ongoing conversation (queued or chatting) follows the visitor from page to page.
+    const active = get('active')
+    if (wantOpen || (active && !get('min'))) open()
+    else if (active) load()
+  }
+
+  const fetchStatus = async (again: boolean) => {
+    try {
+      const response = await fetch(`${base}/api/widget/${encodeURIComponent(tenant)}/status?page=${encodeURIComponent(location.href)}`, { credentials: 'omit' })
+      if (response.status == 403) {
+        // The shop's origin is not on the tenant's allow-list: say why to the developer, show visitors nothing.
+        const body = await response.json().catch(() => null)
+        console.error('[Parley] ' + (body?.error?.message ?? 'this page is not allowed to embed the chat widget'))
+        flag('active', false)
+        return
+      }
+      if (!response.ok) throw Error('HTTP ' + response.status)
+      render((await response.json()) as WidgetStatus)
+    } catch (reason) {
+      console.warn('[Parley] chat status unavailable: ' + reason)
+      if (again) setTimeout(() => fetchStatus(false), 4000)
+      // NOTE: a visitor in the middle of a conversation keeps the panel; it reconnects by itself.
+      else if (get('active')) render()
+    }
+  }
+
+  launcher.onclick = open
+  $('.h button').addEventListener('click', close)
+  retry.onclick = load
+  window.Parley = { open, close }
+  void fetchStatus(true)
+}
+
+main()

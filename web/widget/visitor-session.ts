@@ -1,0 +1,364 @@
+/**
+ * The visitor's side of the conversation, without any UI: the `/visitor` socket, the stage
+ * the panel shows (question → waiting → chat), the request lifecycle and the channel sync.
+ * The chat panel renders it and calls its methods; it notifies on every change.
+ */
+import { io, type Socket } from 'socket.io-client'
+import type { ErrorBody, VisitorClientToServer, VisitorServerToClient, VisitorSession as SessionInfo } from '../protocol/events.js'
+import type { ChannelEvent } from '../protocol/channel-event.js'
+import { LIMITS } from '../protocol/limits.js'
+import type { RequestView } from '../protocol/views.js'
+import { ChannelSync, type ChannelState } from '../shared/channel-sync.js'
+import { LocalStorageOutboxStore, newClientId } from '../shared/outbox-store.js'
+import { isFinalError, SocketLink } from '../shared/socket-link.js'
+import type { PanelOptions } from './panel-api.js'
+
+/** What the panel shows (closed union). */
+export type VisitorStage = 'connecting' | 'question' | 'waiting' | 'chat'
+
+/** State of the socket as the visitor should understand it. */
+export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'refused'
+
+export type VisitorSessionOptions = Pick<PanelOptions, 'baseUrl' | 'tenant' | 'visitorToken' | 'pageUrl' | 'onToken' | 'onActiveChange' | 'onIncoming'>
+
+/** A `request:create` not acknowledged yet; kept so a retry reuses its client id. */
+interface PendingRequest {
+  clientRequestId: string
+  question: string
+}
+
+export type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>
+
+export class VisitorSession {
+  readonly socket: VisitorSocket
+  readonly link: SocketLink
+  readonly sync: ChannelSync
+  /** what the panel shows */
+  stage: VisitorStage = 'connecting'
+  connection: ConnectionState = 'connecting'
+  /** why the server refused the connection (origin not allowed, unknown tenant…) */
+  refusal: ErrorBody | null = null
+  /** failed connection attempts since the last successful one */
+  failedAttempts = 0
+  /** the visitor's queued request while waiting */
+  request: RequestView | null = null
+  /** the channel shown in the chat stage (open, or ended and kept for its transcript) */
+  channelId: string | null = null
+  /** a short notice for the question stage, e.g. why the last request ended */
+  note: string | null = null
+  /** the last visitor action that failed, in words */
+  error: string | null = null
+  creating = false
+  cancelling = false
+  leaving = false
+  /** the question last submitted, to prefill the form when the visitor comes back to it */
+  draft = ''
+
+  private token: string | null
+  private active: boolean | undefined
+  private closed = false
+  private readonly settled = new Set<string>()
+  private readonly listeners = new Set<() => void>()
+  private readonly pendingKey: string
+
+  constructor(private readonly options: VisitorSessionOptions) {
+    this.token = options.visitorToken
+    this.pendingKey = `parley:${options.tenant}:request`
+    // NOTE: socket.io reads the namespace from the URL path, so a base URL with a path prefix
+    // moves into `path` and the namespace stays `/visitor`.
+    const base = new URL(options.baseUrl)
+    this.socket = io(`${base.origin}/visitor`, {
+      path: `${base.pathname.replace(/\/$/, '')}/socket.io`,
+      // a function, so reconnects present the token the server issued meanwhile
+      auth: (send) => send({ tenant: options.tenant, visitorToken: this.token }),
+      transports: ['websocket', 'polling'],
+    })
+    this.link = new SocketLink(this.socket)
+    // The sync registers its socket listeners first, so channels are adopted before we look.
+    this.sync = new ChannelSync(this.link, new LocalStorageOutboxStore(`parley:${options.tenant}`))
+    this.sync.onChange(() => this.changed())
+
+    const socket = this.socket
+    socket.on('connect', () => {
+      this.connection = 'online'
+      this.refusal = null
+      this.failedAttempts = 0
+      this.changed()
+    })
+    socket.on('disconnect', (reason) => {
+      if (this.closed) return
+      this.connection = 'reconnecting'
+      // The server hung up on purpose (e.g. a restart); socket.io only retries by itself for network drops.
+      if (reason === 'io server disconnect') setTimeout(() => this.closed || socket.connect(), 2000)
+      this.changed()
+    })
+    socket.on('connect_error', (error) => {
+      this.failedAttempts++
+      if (!socket.active) {
+        // refused by the server's middleware: retrying the same handshake would not help
+        this.connection = 'refused'
+        this.refusal = (error as Error & { data?: ErrorBody }).data ?? { code: 'internal', message: error.message }
+      }
+      this.changed()
+    })
+    socket.on('session', (info) => this.onSession(info))
+    // An update that arrives while our own cancel is in flight is the answer to it.
+    socket.on('request:update', (request) => this.onRequest(request, this.cancelling))
+    socket.on('channel:joined', (view) => this.showChannel(view.id))
+    socket.on('channel:event', (event) => this.onEvent(event))
+    // Problems with fire-and-forget signals (typing, receipts) are for developers, not visitors.
+    socket.on('error', (error) => console.debug(`[Parley] ${error.message}`))
+  }
+
+  /** The state of the channel shown in the chat stage, once the sync has it. */
+  get channel(): ChannelState | undefined {
+    return this.channelId ? this.sync.channels.get(this.channelId) : undefined
+  }
+
+  /** Called after every change of the session or of its channels. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Queue the visitor's question; a retry after a lost answer reuses the same client request id. */
+  async createRequest(text: string): Promise<void> {
+    const question = text.trim().slice(0, LIMITS.question)
+    if (this.creating || !question || this.closed) return
+    let pending = this.readPending()
+    if (!pending || pending.question !== question) this.writePending((pending = { clientRequestId: newClientId(), question }))
+    this.draft = question
+    this.error = this.note = null
+    if (!this.link.connected) {
+      this.error = 'Not connected right now: your question will be sent as soon as the connection is back.'
+      return this.changed() // the next session sends it
+    }
+    this.creating = true
+    this.changed()
+    try {
+      const { request } = await this.link.call<{ request: RequestView }>('request:create', {
+        clientRequestId: pending.clientRequestId,
+        question,
+        pageUrl: this.pageUrl(),
+      })
+      this.clearPending()
+      this.onRequest(request, true)
+    } catch (reason) {
+      const body = (reason as { body?: ErrorBody }).body
+      if (body && isFinalError(body)) this.clearPending()
+      this.error = body ? body.message : 'The chat server did not answer. Please try again.'
+    } finally {
+      this.creating = false
+      this.changed()
+    }
+  }
+
+  /** Leave the queue. */
+  async cancelRequest(): Promise<void> {
+    const request = this.request
+    if (!request || this.cancelling) return
+    this.cancelling = true
+    this.error = null
+    this.changed()
+    try {
+      const result = await this.link.call<{ request: RequestView }>('request:cancel', { requestId: request.id })
+      this.onRequest(result.request, true)
+    } catch (reason) {
+      this.error = messageOf(reason)
+    } finally {
+      this.cancelling = false
+      this.changed()
+    }
+  }
+
+  /** Send a chat message in the shown channel (kept in the outbox until confirmed). */
+  send(text: string): void {
+    if (this.channel && text.trim()) this.sync.send(this.channel.view.id, text.slice(0, LIMITS.messageText))
+  }
+
+  /** Live typing preview (throttled by the caller). */
+  typing(text: string): void {
+    if (this.channel?.view.status === 'open') this.sync.typing(this.channel.view.id, text.slice(0, LIMITS.typingText))
+  }
+
+  /** Try a refused message again. */
+  retry(clientMsgId: string): void {
+    if (this.channelId) this.sync.retry(this.channelId, clientMsgId)
+  }
+
+  /** Drop a refused message. */
+  discard(clientMsgId: string): void {
+    if (this.channelId) this.sync.discard(this.channelId, clientMsgId)
+  }
+
+  /** End the chat for the visitor (ends the channel). */
+  async leave(): Promise<void> {
+    const channelId = this.channelId
+    if (!channelId || this.leaving) return
+    this.leaving = true
+    this.error = null
+    this.changed()
+    try {
+      await this.sync.leave(channelId)
+    } catch (reason) {
+      this.error = messageOf(reason)
+    } finally {
+      this.leaving = false
+      this.changed()
+    }
+  }
+
+  /** Leave an ended chat's transcript for a fresh question. */
+  startOver(): void {
+    if (this.channelId) this.sync.forget(this.channelId)
+    this.channelId = null
+    this.stage = 'question'
+    this.note = this.error = null
+    this.draft = ''
+    this.changed()
+  }
+
+  /** Try to connect again after a refusal. */
+  reconnect(): void {
+    if (this.closed || this.socket.connected) return
+    this.connection = 'connecting'
+    this.refusal = null
+    this.socket.connect()
+    this.changed()
+  }
+
+  /** Disconnect for good; idempotent. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.sync.close()
+    this.socket.off()
+    this.socket.disconnect()
+    this.listeners.clear()
+  }
+
+  /** Sent on every (re)connect: the truth about this visitor's requests and channels. */
+  private onSession(info: SessionInfo): void {
+    this.token = info.visitorToken
+    this.options.onToken(info.visitorToken)
+    this.connection = 'online'
+    const pending = this.readPending()
+    if (pending && info.requests.some((request) => request.clientRequestId === pending.clientRequestId)) this.clearPending()
+    const open = info.channels.find((channel) => channel.status === 'open')
+    if (open) {
+      this.sync.adopt(open)
+      this.showChannel(open.id)
+      return
+    }
+    if (this.stage === 'chat' && this.channelId) {
+      // The chat shown here ended while we were away: keep its transcript (the sync resumes it).
+      const known = info.channels.find((channel) => channel.id === this.channelId)
+      if (known) this.sync.adopt(known)
+      if (known || this.sync.channels.has(this.channelId)) return this.changed()
+      this.channelId = null // accepted, but the channel is gone before we ever saw it
+    }
+    const queued = info.requests.find((request) => request.status === 'queued')
+    if (queued) return this.onRequest(queued, false)
+    if (this.stage === 'waiting') this.note = 'Your place in the queue was lost. Please ask again.'
+    this.request = null
+    this.stage = 'question'
+    this.changed()
+    const unsent = this.readPending()
+    if (unsent) void this.createRequest(unsent.question) // pressed "Start chat" while the connection was down
+  }
+
+  private onRequest(request: RequestView, mine: boolean): void {
+    if (this.settled.has(request.id)) return // state only moves forward; a late ack must not undo it
+    if (this.request && this.request.id !== request.id) return
+    if (!this.request && this.stage === 'chat' && request.status !== 'accepted') return
+    switch (request.status) {
+      case 'queued':
+        this.request = request
+        this.stage = 'waiting'
+        this.draft = request.question
+        this.note = null
+        break
+      case 'accepted':
+        this.settled.add(request.id)
+        this.request = null
+        if (request.channelId) this.showChannel(request.channelId)
+        break
+      case 'cancelled':
+      case 'abandoned':
+        this.settled.add(request.id)
+        this.request = null
+        this.stage = 'question'
+        this.note =
+          request.status === 'abandoned'
+            ? 'Sorry, no agent could take your question in time. You can try again.'
+            : mine
+              ? 'You left the queue. Your question is still here if you want to try again.'
+              : 'Your request was cancelled.'
+        break
+    }
+    this.changed()
+  }
+
+  private showChannel(channelId: string): void {
+    this.channelId = channelId
+    this.stage = 'chat'
+    this.request = null
+    this.note = this.error = null
+    this.clearPending()
+    this.changed()
+  }
+
+  private onEvent(event: ChannelEvent): void {
+    if (event.type !== 'chat.message' || event.channelId !== this.channelId) return
+    const self = this.channel?.view.selfParticipantId
+    const mine = self ? event.author.participantId === self : event.author.role === 'visitor'
+    if (!mine) this.options.onIncoming?.()
+  }
+
+  private changed(): void {
+    if (this.closed) return
+    if (this.stage !== 'connecting' || this.connection === 'refused') {
+      // A refused connection cannot carry a conversation: do not restore the panel on the next page.
+      const active = this.connection !== 'refused' && (this.stage === 'waiting' || (this.stage === 'chat' && this.channel?.view.status !== 'ended'))
+      if (active !== this.active) {
+        this.active = active
+        this.options.onActiveChange(active)
+      }
+    }
+    for (const listener of this.listeners) listener()
+  }
+
+  /** The page URL as the server accepts it (http(s), bounded), else null. */
+  private pageUrl(): string | null {
+    const url = this.options.pageUrl
+    return /^https?:\/\//i.test(url) && url.length <= LIMITS.pageUrl ? url : null
+  }
+
+  private readPending(): PendingRequest | null {
+    try {
+      const raw = localStorage.getItem(this.pendingKey)
+      return raw ? (JSON.parse(raw) as PendingRequest) : null
+    } catch {
+      return null
+    }
+  }
+
+  private writePending(pending: PendingRequest): void {
+    try {
+      localStorage.setItem(this.pendingKey, JSON.stringify(pending))
+    } catch {
+      // storage blocked: the id only lives for this page, which is still idempotent within it
+    }
+  }
+
+  private clearPending(): void {
+    try {
+      localStorage.removeItem(this.pendingKey)
+    } catch {}
+  }
+}
+
+function messageOf(reason: unknown): string {
+  const body = (reason as { body?: ErrorBody }).body
+  return body?.message ?? 'The chat server did not answer. Please try again.'
+}
