@@ -47,7 +47,7 @@ const CART_SCRIPT = `
 function layout(options: ShopPageOptions, title: string, body: string, extraScript = ''): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Velo Shop</title><style>${STYLE}</style></head>
+<link rel="icon" href="data:,"><title>${escapeHtml(title)} · Velo Shop</title><style>${STYLE}</style></head>
 <body>
 <header><a class="logo" href="/">Velo Shop</a><nav><a href="/">Bikes &amp; gear</a><a href="/cart" data-test="cart-link">Cart (<span data-cart-count>0</span>)</a></nav></header>
 <main>${body}</main>

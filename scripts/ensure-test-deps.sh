@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# What the tests need from the machine: Debian's Chromium (e2e through playwright-core, never
+# `npx playwright install`) and the local PostgreSQL for the migration checks. Idempotent and
+# quick when everything is there; installs with apt-get (as root) when not.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v psql >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then echo "missing Debian packages: ${need[*]} (run as root or install them)"; exit 1; fi
+  echo "installing Debian packages: ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# PostgreSQL: start the local cluster when it is down (same command as the machine's boot).
+if command -v pg_lsclusters >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  version=$(ls /etc/postgresql 2>/dev/null | head -n1)
+  if [ -n "$version" ]; then pg_ctlcluster --skip-systemctl-redirect "$version" main start || true; fi
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+
+# Generated Prisma clients (normally made by npm's postinstall).
+[ -f server/store/generated/sqlite/client.ts ] || node scripts/postinstall.mjs
