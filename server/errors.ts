@@ -25,7 +25,11 @@ export class ValidationError extends ParleyError {
   }
 
   static fromZod(what: string, error: z.ZodError): ValidationError {
-    const issues = error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }))
+    const issues = error.issues.map((issue) => {
+      // an unknown field is reported at its parent; name the field itself
+      const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys.join(',')] : issue.path
+      return { path: path.join('.') || '(root)', message: issue.message }
+    })
     const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')
     return new ValidationError(`invalid ${what}: ${summary}`, issues)
   }

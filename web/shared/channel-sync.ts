@@ -272,7 +272,10 @@ export class ChannelSync {
           else if (isFinalError(answer.error)) next.failed = answer.error.message
           else return // retryable (internal, rate limited): try again on the next connect
         } catch {
-          return // no answer: retried on reconnect with the same client id
+          // No answer (the server may have died mid-request): try again at once if we are
+          // connected again, else the next connect does; the client id makes it idempotent.
+          if (this.link.connected) continue
+          return
         }
         if (confirmed) {
           state.pending = state.pending.filter((message) => message.clientMsgId !== next.clientMsgId)
