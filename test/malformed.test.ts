@@ -87,7 +87,7 @@ describe('socket events', () => {
 
   it('report events without the required ack, unknown events and bad notices with an error event', async () => {
     const missingAck = next<{ code: string; message: string }>(visitor as never, 'error')
-    visitor.emit('chat:send', { channelId: channel.id, clientMsgId: 'no-ack', text: 'hi' })
+    ;(visitor as unknown as { emit(event: string, payload: unknown): void }).emit('chat:send', { channelId: channel.id, clientMsgId: 'no-ack', text: 'hi' })
     expect(await missingAck).toMatchObject({ code: 'bad_request', message: expect.stringContaining('acknowledgement') })
 
     const unknown = await ask(visitor, 'admin:drop-tables' as never, {})
