@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import type { Config } from './config.js'
 import { createLogger, type Logger } from './log.js'
-import { openDatabase, type Database } from './store/database.js'
+import { openDatabase, openEventStore, type Database } from './store/database.js'
 import { seedDemo, DEMO_TENANT, type DemoCredentials } from './store/seed.js'
 import { createHttpApp } from './http/http-app.js'
 import { createDemoShop } from './http/demo-shop.js'
@@ -48,6 +48,7 @@ const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host)
 
 export async function startParley(config: Config, log: Logger = createLogger(config)): Promise<Parley> {
   const db = await openDatabase(config)
+  const eventStore = openEventStore(config, db)
   const httpServer = http.createServer()
   const io = new Server(httpServer, {
     maxHttpBufferSize: LIMITS.socketPacketBytes,
@@ -59,7 +60,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
   })
   const visitorNsp: VisitorNamespace = io.of('/visitor')
   const agentNsp: AgentNamespace = io.of('/agent')
-  const services = createServices(db, config, new SocketNotifier(visitorNsp, agentNsp), log)
+  const services = createServices(db, eventStore, config, new SocketNotifier(visitorNsp, agentNsp), log)
 
   let shopServer: http.Server | null = null
   let shopUrl: string | null = null
@@ -118,6 +119,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
         await new Promise<void>((resolve) => (shopServer ? shopServer.close(() => resolve()) : resolve()))
         shopServer?.closeAllConnections()
         await closeServices(services)
+        eventStore.close()
         await db.$disconnect()
       })()
       return closing

@@ -8,8 +8,7 @@
  * (true for the embedded default; the scale-out issue moves ownership into the store).
  */
 import type { ChannelEvent, ChannelEventAuthor, ChannelEventPayloads, ChannelEventType } from '../../web/protocol/channel-event.js'
-import type { Database } from '../store/database.js'
-import type { Prisma } from '../store/generated/sqlite/client.js'
+import { StoreBusyError, type EventRow, type EventStore } from '../store/event-store.js'
 import { newId } from '../store/ids.js'
 import type { Logger } from '../log.js'
 
@@ -48,6 +47,11 @@ export class StoreWriteError extends Error {
   override name = 'StoreWriteError'
 }
 
+/** How long to wait before retrying a group commit the store was too busy to take. */
+const BUSY_RETRY_MS = 2
+/** After this many busy retries in a row the batch fails (clients retry idempotently). */
+const BUSY_RETRIES = 500
+
 export class EventLog {
   /** called with each group commit's events, in commit (and per-channel seq) order */
   onCommit: (events: ChannelEvent[]) => void = () => {}
@@ -60,7 +64,7 @@ export class EventLog {
   private writeQueued = false
 
   constructor(
-    private readonly db: Database,
+    private readonly store: EventStore,
     private readonly log: Logger,
   ) {}
 
@@ -90,11 +94,7 @@ export class EventLog {
 
   /** Stored events after `afterSeq`, oldest first; `hasMore` when the page was full. */
   async read(channelId: string, afterSeq: number, limit: number): Promise<{ events: ChannelEvent[]; hasMore: boolean }> {
-    const rows = await this.db.channelEvent.findMany({
-      where: { channelId, seq: { gt: afterSeq } },
-      orderBy: { seq: 'asc' },
-      take: limit + 1,
-    })
+    const rows = await this.store.read(channelId, afterSeq, limit + 1)
     return { events: rows.slice(0, limit).map(toChannelEvent), hasMore: rows.length > limit }
   }
 
@@ -126,18 +126,15 @@ export class EventLog {
   }
 
   private async loadCursor(channelId: string): Promise<Cursor> {
-    const [last, withClientIds] = await Promise.all([
-      this.db.channelEvent.aggregate({ where: { channelId }, _max: { seq: true } }),
-      this.db.channelEvent.findMany({ where: { channelId, clientMsgId: { not: null } }, select: { clientMsgId: true, seq: true } }),
-    ])
-    const lastSeq = last._max.seq ?? 0
-    const cursor: Cursor = { lastSeq, committedSeq: lastSeq, byClientId: new Map(withClientIds.map((row) => [row.clientMsgId!, row.seq])) }
+    const [lastSeq, clientIds] = await Promise.all([this.store.maxSeq(channelId), this.store.clientIds(channelId)])
+    const cursor: Cursor = { lastSeq, committedSeq: lastSeq, byClientId: new Map(clientIds) }
     this.loaded.set(channelId, cursor)
     return cursor
   }
 
   private async readOne(channelId: string, seq: number): Promise<ChannelEvent> {
-    const row = await this.db.channelEvent.findUniqueOrThrow({ where: { channelId_seq: { channelId, seq } } })
+    const row = await this.store.readOne(channelId, seq)
+    if (!row) throw new StoreWriteError(`event ${seq} of channel ${channelId} is missing`)
     return toChannelEvent(row)
   }
 
@@ -153,11 +150,19 @@ export class EventLog {
     const batch = this.batch
     this.batch = []
     if (batch.length === 0) return
-    try {
-      await this.db.channelEvent.createMany({ data: batch.map(({ event }) => toRow(event)) })
-    } catch (error) {
-      this.failBatch(batch, error)
-      return
+    const rows = batch.map(({ event }) => toRow(event))
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.store.insert(rows)
+        break
+      } catch (error) {
+        if (error instanceof StoreBusyError && attempt < BUSY_RETRIES) {
+          await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS))
+          continue
+        }
+        this.failBatch(batch, error)
+        return
+      }
     }
     for (const { event } of batch) {
       const cursor = this.loaded.get(event.channelId)
@@ -190,7 +195,7 @@ export class EventLog {
   }
 }
 
-function toRow(event: ChannelEvent): Prisma.ChannelEventCreateManyInput {
+function toRow(event: ChannelEvent): EventRow {
   return {
     id: newId('ev'),
     channelId: event.channelId,
@@ -205,17 +210,7 @@ function toRow(event: ChannelEvent): Prisma.ChannelEventCreateManyInput {
   }
 }
 
-export function toChannelEvent(row: {
-  channelId: string
-  seq: number
-  type: string
-  authorRole: string
-  authorId: string | null
-  authorName: string | null
-  clientMsgId: string | null
-  payload: string
-  createdAt: Date
-}): ChannelEvent {
+export function toChannelEvent(row: EventRow): ChannelEvent {
   const author: ChannelEventAuthor = { role: row.authorRole as ChannelEventAuthor['role'] }
   if (row.authorId) author.participantId = row.authorId
   if (row.authorName) author.name = row.authorName

@@ -2,6 +2,7 @@
 import type { Config } from '../config.js'
 import type { Logger } from '../log.js'
 import type { Database } from '../store/database.js'
+import type { EventStore } from '../store/event-store.js'
 import { SessionService } from '../auth/session-service.js'
 import { VisitorTokens } from '../auth/visitor-token.js'
 import { AgentService } from './agent-service.js'
@@ -26,8 +27,8 @@ export interface Services {
   presence: PresenceService
 }
 
-export function createServices(db: Database, config: Config, notifier: Notifier, log: Logger): Services {
-  const events = new EventLog(db, log.child({ part: 'event-log' }))
+export function createServices(db: Database, eventStore: EventStore, config: Config, notifier: Notifier, log: Logger): Services {
+  const events = new EventLog(eventStore, log.child({ part: 'event-log' }))
   events.onCommit = (committed) => notifier.channelEvents(committed)
   const agents = new AgentService(db, notifier)
   const channels = new ChannelService(db, events, agents, notifier, log.child({ part: 'channels' }))

@@ -10,8 +10,20 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.js'
 import { PrismaClient as PostgresClient } from './generated/postgres/client.js'
 import type { Config } from '../config.js'
+import { PrismaEventStore, type EventStore } from './event-store.js'
+import { SqliteEventStore } from './sqlite-event-store.js'
 
 export type Database = InstanceType<typeof SqliteClient>
+
+/** The absolute path of a file: URL's SQLite database. */
+export function sqliteFile(databaseUrl: string): string {
+  return path.resolve(databaseUrl.slice('file:'.length).split('?')[0] ?? '')
+}
+
+/** The store for channel events on this database (see event-store.ts). */
+export function openEventStore(config: Pick<Config, 'DATABASE_URL' | 'databaseProvider'>, db: Database): EventStore {
+  return config.databaseProvider === 'sqlite' ? new SqliteEventStore(sqliteFile(config.DATABASE_URL)) : new PrismaEventStore(db)
+}
 
 export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databaseProvider'>): Promise<Database> {
   if (config.databaseProvider === 'postgres') {
@@ -19,7 +31,7 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databa
     await client.$connect()
     return client as unknown as Database
   }
-  const file = path.resolve(config.DATABASE_URL.slice('file:'.length).split('?')[0] ?? '')
+  const file = sqliteFile(config.DATABASE_URL)
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const client = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}`, timeout: 5000 }) })
   await client.$connect()
