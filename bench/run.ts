@@ -63,8 +63,8 @@ function round(value: number): number {
 /** Wait for a child's `{ type: 'ready', url }` message. */
 function startChild(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   // BENCH_PROFILE=<dir> writes a CPU profile of each server process (for finding hot spots).
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
-  const child = fork(path.join(root, script), [], { cwd: root, execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []
+  const child = fork(path.join(root, script), [], { cwd: root, execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', process.env.BENCH_TRACE_GC ? 'inherit' : 'ignore', 'inherit', 'ipc'] })
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)))
     child.on('message', (message: { type?: string; url?: string }) => {

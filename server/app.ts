@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import type { Config } from './config.js'
 import { createLogger, type Logger } from './log.js'
-import { openDatabase, openEventStore, type Database } from './store/database.js'
+import { openDatabase, openEventStore, sqliteFile, type Database } from './store/database.js'
+import { SqliteCheckpointer } from './store/sqlite-checkpointer.js'
 import { seedDemo, DEMO_TENANT, type DemoCredentials } from './store/seed.js'
 import { createHttpApp } from './http/http-app.js'
 import { createDemoShop } from './http/demo-shop.js'
@@ -49,6 +50,7 @@ const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host)
 export async function startParley(config: Config, log: Logger = createLogger(config)): Promise<Parley> {
   const db = await openDatabase(config)
   const eventStore = openEventStore(config, db)
+  const checkpointer = config.databaseProvider === 'sqlite' ? new SqliteCheckpointer(sqliteFile(config.DATABASE_URL), log) : null
   const httpServer = http.createServer()
   const io = new Server(httpServer, {
     maxHttpBufferSize: LIMITS.socketPacketBytes,
@@ -121,6 +123,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
         await closeServices(services)
         eventStore.close()
         await db.$disconnect()
+        await checkpointer?.close()
       })()
       return closing
     },

@@ -28,11 +28,12 @@ export class SocketNotifier implements Notifier {
     this.memberSockets(member).socketsLeave(rooms.channel(channelId))
   }
 
-  channelEvents(events: readonly ChannelEvent[]): void {
-    for (const event of events) {
+  channelEvents(events: readonly { event: ChannelEvent; originSocketId?: string }[]): void {
+    for (const { event, originSocketId } of events) {
       const room = rooms.channel(event.channelId)
-      this.agents.to(room).emit('channel:event', event)
-      if (visibleToVisitors(event)) this.visitors.to(room).emit('channel:event', event)
+      const except = originSocketId ? [originSocketId] : []
+      this.agents.to(room).except(except).emit('channel:event', event)
+      if (visibleToVisitors(event)) this.visitors.to(room).except(except).emit('channel:event', event)
     }
   }
 

@@ -75,7 +75,7 @@ export function bindChannelMemberEvents(on: ReturnType<typeof binder>, services:
     const { events, hasMore } = await services.events.read(channelId, afterSeq, LIMITS.resumePage)
     return { channel, events, hasMore }
   })
-  on.request('chat:send', schema.chatSend, (input) => services.chat.send(member, tenantId, input))
+  on.request('chat:send', schema.chatSend, (input) => services.chat.send(member, tenantId, input, socketId))
   on.notice('chat:typing', schema.chatTyping, (input) => services.chat.typing(member, tenantId, input, socketId))
   on.notice('channel:ack', schema.channelAck, (input) => services.chat.ack(member, tenantId, input))
   on.request('channel:leave', schema.channelRef, async ({ channelId }) => {

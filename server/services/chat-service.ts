@@ -30,7 +30,8 @@ export class ChatService {
     private readonly log: Logger,
   ) {}
 
-  async send(member: Member, tenantId: string, input: { channelId: string; clientMsgId: string; text: string }): Promise<SendResult> {
+  /** Append a message; `socketId` (the sender's) gets the event in the result, not the fan-out. */
+  async send(member: Member, tenantId: string, input: { channelId: string; clientMsgId: string; text: string }, socketId?: string): Promise<SendResult> {
     const { participant } = this.channels.requireOpenMember(input.channelId, member, tenantId)
     this.endBurst(participant.id, true)
     const { event, duplicate } = await this.events.append({
@@ -39,8 +40,8 @@ export class ChatService {
       author: { role: participant.role, participantId: participant.id, name: participant.name },
       clientMsgId: input.clientMsgId,
       payload: { text: input.text },
-    })
-    return { seq: event.seq, at: event.at, duplicate }
+    }, new Date(), socketId)
+    return { seq: event.seq, at: event.at, duplicate, event }
   }
 
   typing(member: Member, tenantId: string, input: { channelId: string; text: string }, socketId?: string): void {

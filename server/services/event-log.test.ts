@@ -61,7 +61,7 @@ describe.each(kinds)('EventLog on the %s', (_kind, makeStore) => {
     const commits: number[][] = []
     const order: string[] = []
     events.onCommit = (committed) => {
-      commits.push(committed.map((e) => e.seq))
+      commits.push(committed.map((c) => c.event.seq))
       order.push('commit')
     }
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => events.append(message(channelId, `m${i}`)).then((r) => (order.push('resolved'), r))))

@@ -9,7 +9,6 @@
  */
 import type { ChannelEvent, ChannelEventAuthor, ChannelEventPayloads, ChannelEventType } from '../../web/protocol/channel-event.js'
 import { StoreBusyError, type EventRow, type EventStore } from '../store/event-store.js'
-import { newId } from '../store/ids.js'
 import type { Logger } from '../log.js'
 
 export type EventDraft = {
@@ -21,6 +20,12 @@ export type EventDraft = {
     payload: ChannelEventPayloads[T]
   }
 }[ChannelEventType]
+
+/** A committed event and the socket it came from (which gets it in its ack instead). */
+export interface CommittedEvent {
+  event: ChannelEvent
+  originSocketId?: string
+}
 
 export interface AppendResult {
   event: ChannelEvent
@@ -39,6 +44,7 @@ interface Cursor {
 
 interface PendingAppend {
   event: ChannelEvent
+  originSocketId?: string
   resolve: (event: ChannelEvent) => void
   reject: (error: unknown) => void
 }
@@ -54,7 +60,7 @@ const BUSY_RETRIES = 500
 
 export class EventLog {
   /** called with each group commit's events, in commit (and per-channel seq) order */
-  onCommit: (events: ChannelEvent[]) => void = () => {}
+  onCommit: (committed: readonly CommittedEvent[]) => void = () => {}
 
   private readonly cursors = new Map<string, Promise<Cursor>>()
   /** cursors that finished loading, for synchronous bookkeeping after a commit */
@@ -68,7 +74,8 @@ export class EventLog {
     private readonly log: Logger,
   ) {}
 
-  async append(draft: EventDraft, at = new Date()): Promise<AppendResult> {
+  /** `originSocketId`: the sending socket, left out of the fan-out (its ack carries the event). */
+  async append(draft: EventDraft, at = new Date(), originSocketId?: string): Promise<AppendResult> {
     const cursor = await this.cursor(draft.channelId)
     if (draft.clientMsgId) {
       const known = cursor.byClientId.get(draft.clientMsgId)
@@ -86,7 +93,7 @@ export class EventLog {
       ...(draft.clientMsgId ? { clientMsgId: draft.clientMsgId } : {}),
       payload: draft.payload,
     } as ChannelEvent
-    const committed = new Promise<ChannelEvent>((resolve, reject) => this.batch.push({ event, resolve, reject }))
+    const committed = new Promise<ChannelEvent>((resolve, reject) => this.batch.push({ event, originSocketId, resolve, reject }))
     if (draft.clientMsgId) cursor.byClientId.set(draft.clientMsgId, committed)
     this.queueWrite()
     return { event: await committed, duplicate: false }
@@ -170,9 +177,8 @@ export class EventLog {
       if (event.seq > cursor.committedSeq) cursor.committedSeq = event.seq
       if (event.clientMsgId) cursor.byClientId.set(event.clientMsgId, event.seq)
     }
-    const events = batch.map(({ event }) => event)
     try {
-      this.onCommit(events)
+      this.onCommit(batch)
     } catch (error) {
       this.log.error({ err: error }, 'event fan-out failed')
     }
@@ -197,7 +203,6 @@ export class EventLog {
 
 function toRow(event: ChannelEvent): EventRow {
   return {
-    id: newId('ev'),
     channelId: event.channelId,
     seq: event.seq,
     type: event.type,

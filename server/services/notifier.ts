@@ -13,7 +13,8 @@ export interface Notifier {
   joinChannel(channelId: string, member: Member): void
   /** Take every live socket of the member out of the channel's room. */
   leaveChannel(channelId: string, member: Member): void
-  channelEvents(events: readonly ChannelEvent[]): void
+  /** Fan committed events out to the channel rooms, leaving out each event's origin socket. */
+  channelEvents(events: readonly { event: ChannelEvent; originSocketId?: string }[]): void
   /** `exceptSocketId`: the sender's own socket does not get its echo */
   typing(signal: TypingSignal, exceptSocketId?: string): void
   acked(signal: AckedSignal): void

@@ -39,5 +39,7 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'databa
   await client.$queryRawUnsafe('PRAGMA journal_mode = WAL')
   await client.$executeRawUnsafe('PRAGMA synchronous = NORMAL')
   await client.$executeRawUnsafe('PRAGMA foreign_keys = ON')
+  // Checkpoints run in a worker thread (SqliteCheckpointer), not inside our commits.
+  await client.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0')
   return client
 }

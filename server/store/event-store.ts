@@ -6,7 +6,6 @@
 import type { Database } from './database.js'
 
 export interface EventRow {
-  id: string
   channelId: string
   seq: number
   type: string

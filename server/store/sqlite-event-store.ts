@@ -31,11 +31,12 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = ON')
+    this.db.pragma('wal_autocheckpoint = 0') // SqliteCheckpointer does it off the event loop
     this.insertRow = this.db.prepare(
-      'INSERT INTO "ChannelEvent" ("id", "channelId", "seq", "type", "authorRole", "authorId", "authorName", "clientMsgId", "payload", "createdAt") VALUES (@id, @channelId, @seq, @type, @authorRole, @authorId, @authorName, @clientMsgId, @payload, @createdAt)',
+      'INSERT INTO "ChannelEvent" ("channelId", "seq", "type", "authorRole", "authorId", "authorName", "clientMsgId", "payload", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
     this.insertAll = this.db.transaction((rows: readonly EventRow[]) => {
-      for (const row of rows) this.insertRow.run({ ...row, createdAt: toText(row.createdAt) })
+      for (const r of rows) this.insertRow.run(r.channelId, r.seq, r.type, r.authorRole, r.authorId, r.authorName, r.clientMsgId, r.payload, toText(r.createdAt))
     })
     this.selectAfter = this.db.prepare('SELECT * FROM "ChannelEvent" WHERE "channelId" = ? AND "seq" > ? ORDER BY "seq" LIMIT ?')
     this.selectOne = this.db.prepare('SELECT * FROM "ChannelEvent" WHERE "channelId" = ? AND "seq" = ?')

@@ -49,6 +49,8 @@ export interface SendResult {
   at: string
   /** the message had already been stored (a retried send) */
   duplicate: boolean
+  /** the stored event: the sending socket gets it here instead of a `channel:event` */
+  event: ChannelEvent
 }
 
 /** Live typing preview. `text` only reaches agents; visitors see that someone types. */

@@ -279,8 +279,7 @@ export class ChannelSync {
         }
         if (confirmed) {
           state.pending = state.pending.filter((message) => message.clientMsgId !== next.clientMsgId)
-          // The broadcast normally arrives first; when it did not, fetch what we missed.
-          if (confirmed.seq > state.lastSeq) void this.resume(channelId)
+          this.ingest(confirmed.event) // the sender's copy comes with the ack, not the fan-out
         }
         this.persistOutbox(state)
         this.markChanged(channelId)

@@ -136,7 +136,6 @@ CREATE TABLE "Participant" (
 
 -- CreateTable
 CREATE TABLE "ChannelEvent" (
-    "id" TEXT NOT NULL PRIMARY KEY,
     "channelId" TEXT NOT NULL,
     "seq" INTEGER NOT NULL,
     "type" TEXT NOT NULL,
@@ -146,6 +145,8 @@ CREATE TABLE "ChannelEvent" (
     "clientMsgId" TEXT,
     "payload" TEXT NOT NULL,
     "createdAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("channelId", "seq"),
     CONSTRAINT "ChannelEvent_channelId_fkey" FOREIGN KEY ("channelId") REFERENCES "Channel" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
@@ -196,9 +197,6 @@ CREATE INDEX "Participant_agentId_leftAt_idx" ON "Participant"("agentId", "leftA
 
 -- CreateIndex
 CREATE INDEX "Participant_visitorId_leftAt_idx" ON "Participant"("visitorId", "leftAt");
-
--- CreateIndex
-CREATE UNIQUE INDEX "ChannelEvent_channelId_seq_key" ON "ChannelEvent"("channelId", "seq");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ChannelEvent_channelId_clientMsgId_key" ON "ChannelEvent"("channelId", "clientMsgId");

@@ -146,7 +146,6 @@ CREATE TABLE "Participant" (
 
 -- CreateTable
 CREATE TABLE "ChannelEvent" (
-    "id" TEXT NOT NULL,
     "channelId" TEXT NOT NULL,
     "seq" INTEGER NOT NULL,
     "type" TEXT NOT NULL,
@@ -157,7 +156,7 @@ CREATE TABLE "ChannelEvent" (
     "payload" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL,
 
-    CONSTRAINT "ChannelEvent_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "ChannelEvent_pkey" PRIMARY KEY ("channelId","seq")
 );
 
 -- CreateIndex
@@ -207,9 +206,6 @@ CREATE INDEX "Participant_agentId_leftAt_idx" ON "Participant"("agentId", "leftA
 
 -- CreateIndex
 CREATE INDEX "Participant_visitorId_leftAt_idx" ON "Participant"("visitorId", "leftAt");
-
--- CreateIndex
-CREATE UNIQUE INDEX "ChannelEvent_channelId_seq_key" ON "ChannelEvent"("channelId", "seq");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ChannelEvent_channelId_clientMsgId_key" ON "ChannelEvent"("channelId", "clientMsgId");
