@@ -5,9 +5,11 @@
  * - chat fan-out latency (visitor sends, agent receives) with 1,000 concurrent channels on
  *   one Parley process, and the same load through a bare socket.io relay in the same run
  *
- * The servers run in their own processes; this process is the load generator. Bounded:
- * BENCH_CHANNELS (1000), BENCH_SECONDS (20 measured, after BENCH_WARMUP_SECONDS 3),
- * BENCH_RATE (messages per second in total, 1000).
+ * The servers run in their own processes; this process is the load generator. Both systems
+ * are set up first, then measured in alternating windows (relay, Parley, relay, ...) so that
+ * the machine's noise hits both alike; samples are pooled per system. Bounded:
+ * BENCH_CHANNELS (1000), BENCH_ROUNDS (3) windows of BENCH_SECONDS (10) each after
+ * BENCH_WARMUP_SECONDS (2), BENCH_RATE (messages per second in total, 1000).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -22,8 +24,9 @@ import type { ChannelEvent } from '../web/protocol/channel-event.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 1000)
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const RATE = Number(process.env.BENCH_RATE ?? 1000)
 const CHATS_PER_AGENT = 10
 const AGENTS = Math.ceil(CHANNELS / CHATS_PER_AGENT)
@@ -44,9 +47,20 @@ interface LatencyStats {
 
 /** What the load generator drives: one "visitor" and one "agent" end per channel. */
 interface Topology {
+  name: string
+  serverPid: number
+  server: ChildProcess
   send(channel: number, id: string, text: string): void
-  onReceive(listener: (id: string) => void): void
-  close(): void
+  /** the one listener for received message ids */
+  receiver: (id: string) => void
+  close(): Promise<void>
+}
+
+/** One measured window: latencies in ms, messages sent, server CPU share. */
+interface Window {
+  latencies: number[]
+  sent: number
+  serverCpu: number
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -62,9 +76,9 @@ function round(value: number): number {
 
 /** Wait for a child's `{ type: 'ready', url }` message. */
 function startChild(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  // BENCH_PROFILE=<dir> writes a CPU profile of each server process (for finding hot spots).
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []
-  const child = fork(path.join(root, script), [], { cwd: root, execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', process.env.BENCH_TRACE_GC ? 'inherit' : 'ignore', 'inherit', 'ipc'] })
+  // BENCH_PROFILE=<dir> writes CPU profiles of the measured windows (bench/profile-hook.mjs).
+  const profile = process.env.BENCH_PROFILE ? ['--import', path.join(root, 'bench/profile-hook.mjs')] : process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []
+  const child = fork(path.join(root, script), [], { cwd: root, execArgv: ['--import', 'tsx', ...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])], env: { ...process.env, ...env }, stdio: ['ignore', process.env.BENCH_TRACE_GC ? 'inherit' : 'ignore', 'inherit', 'ipc'] })
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)))
     child.on('message', (message: { type?: string; url?: string }) => {
@@ -102,48 +116,57 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
 }
 
-/** Drive the load: every channel sends at RATE/CHANNELS per second, with random phases. */
-async function measure(topology: Topology, serverPid: number): Promise<LatencyStats> {
+/** Drive one window: every channel sends at RATE/CHANNELS per second, with random phases. */
+async function measure(topology: Topology): Promise<Window> {
   const sentAt = new Map<string, number>()
   const latencies: number[] = []
   let measuring = false
-  topology.onReceive((id) => {
+  topology.receiver = (id) => {
     const started = sentAt.get(id)
     if (started === undefined) return
     sentAt.delete(id)
     if (measuring) latencies.push(performance.now() - started)
-  })
+  }
   const periodMs = (CHANNELS / RATE) * 1000
   const nextDue = Array.from({ length: CHANNELS }, () => performance.now() + Math.random() * periodMs)
-  let counter = 0
-  let measuredSent = 0
-  const startedAt = performance.now()
-  const warmupEnd = startedAt + WARMUP_SECONDS * 1000
+  let sent = 0
+  const warmupEnd = performance.now() + WARMUP_SECONDS * 1000
   const end = warmupEnd + SECONDS * 1000
   let cpuAtStart = NaN
   while (performance.now() < end) {
     const now = performance.now()
-    if (!measuring && now >= warmupEnd) cpuAtStart = cpuSeconds(serverPid)
-    measuring = now >= warmupEnd
+    if (!measuring && now >= warmupEnd) {
+      if (process.env.BENCH_PROFILE) topology.server.send({ type: 'profile-start' })
+      cpuAtStart = cpuSeconds(topology.serverPid)
+      measuring = true
+    }
     for (let channel = 0; channel < CHANNELS; channel++) {
       if (nextDue[channel]! > now) continue
       nextDue[channel]! += periodMs
-      const id = `m${++counter}`
+      const id = `${topology.name}-${++messageCounter}`
       sentAt.set(id, performance.now())
-      if (measuring) measuredSent++
-      topology.send(channel, id, `message ${counter} on channel ${channel}`)
+      if (measuring) sent++
+      topology.send(channel, id, `message ${messageCounter} on channel ${channel}`)
     }
     await sleep(2)
   }
-  const serverCpu = (cpuSeconds(serverPid) - cpuAtStart) / SECONDS
-  measuring = true
+  const serverCpu = (cpuSeconds(topology.serverPid) - cpuAtStart) / SECONDS
+  if (process.env.BENCH_PROFILE) topology.server.send({ type: 'profile-stop', name: topology.name })
   await sleep(2000) // let the last ones arrive
-  latencies.sort((a, b) => a - b)
+  topology.receiver = () => {}
+  return { latencies, sent, serverCpu }
+}
+
+let messageCounter = 0
+
+function summarize(windows: Window[]): LatencyStats {
+  const latencies = windows.flatMap((w) => w.latencies).sort((a, b) => a - b)
+  const sent = windows.reduce((sum, w) => sum + w.sent, 0)
   const mean = latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length)
   return {
-    serverCpu: round(serverCpu),
+    serverCpu: round(windows.reduce((sum, w) => sum + w.serverCpu, 0) / windows.length),
     messages: latencies.length,
-    lost: Math.max(0, measuredSent - latencies.length),
+    lost: Math.max(0, sent - latencies.length),
     p50Ms: round(percentile(latencies, 50)),
     p90Ms: round(percentile(latencies, 90)),
     p99Ms: round(percentile(latencies, 99)),
@@ -152,33 +175,33 @@ async function measure(topology: Topology, serverPid: number): Promise<LatencySt
   }
 }
 
-async function bareRelay(): Promise<LatencyStats> {
+async function bareRelay(): Promise<Topology> {
   const { child, url } = await startChild('bench/bare-relay.ts', {})
-  try {
-    const agents = await Promise.all(Array.from({ length: AGENTS }, () => connect(url, {})))
-    const visitors: Socket[] = []
-    await inBatches(
-      Array.from({ length: CHANNELS }, (_, i) => i),
-      50,
-      async (channel) => {
-        const visitor = await connect(url, {})
-        visitors[channel] = visitor
-        await visitor.emitWithAck('join', `room-${channel}`)
-        await agents[channel % AGENTS]!.emitWithAck('join', `room-${channel}`)
-      },
-    )
-    const listeners: ((id: string) => void)[] = []
-    for (const agent of agents) agent.on('msg', (message: { id: string }) => listeners.forEach((l) => l(message.id)))
-    const stats = await measure({
-      send: (channel, id, text) => visitors[channel]!.emit('msg', { room: `room-${channel}`, id, text }, () => {}),
-      onReceive: (listener) => listeners.push(listener),
-      close: () => undefined,
-    }, child.pid!)
-    for (const socket of [...agents, ...visitors]) socket.close()
-    return stats
-  } finally {
-    await stopChild(child)
+  const agents = await Promise.all(Array.from({ length: AGENTS }, () => connect(url, {})))
+  const visitors: Socket[] = []
+  await inBatches(
+    Array.from({ length: CHANNELS }, (_, i) => i),
+    50,
+    async (channel) => {
+      const visitor = await connect(url, {})
+      visitors[channel] = visitor
+      await visitor.emitWithAck('join', `room-${channel}`)
+      await agents[channel % AGENTS]!.emitWithAck('join', `room-${channel}`)
+    },
+  )
+  const topology: Topology = {
+    name: 'relay',
+    serverPid: child.pid!,
+    server: child,
+    send: (channel, id, text) => visitors[channel]!.emit('msg', { room: `room-${channel}`, id, text }, () => {}),
+    receiver: () => {},
+    close: async () => {
+      for (const socket of [...agents, ...visitors]) socket.close()
+      await stopChild(child)
+    },
   }
+  for (const agent of agents) agent.on('msg', (message: { id: string }) => topology.receiver(message.id))
+  return topology
 }
 
 async function prepareParleyDatabase(dir: string): Promise<string> {
@@ -196,60 +219,60 @@ async function prepareParleyDatabase(dir: string): Promise<string> {
   return databaseUrl
 }
 
-async function parley(dir: string): Promise<LatencyStats> {
+async function parley(dir: string): Promise<Topology> {
   const databaseUrl = await prepareParleyDatabase(dir)
   const { child, url } = await startChild('server/main.ts', { PORT: '0', SHOP_PORT: '-1', DATABASE_URL: databaseUrl, DATA_DIR: dir, SEED_DEMO: '0', LOG_LEVEL: 'warn' })
-  try {
-    const agents: Socket[] = []
-    await inBatches(
-      Array.from({ length: AGENTS }, (_, i) => i),
-      4,
-      async (i) => {
-        const response = await fetch(`${url}/api/auth/login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', origin: url },
-          body: JSON.stringify({ tenant: 'bench', email: `agent${i}@bench.local`, password: PASSWORD }),
-        })
-        if (response.status !== 200) throw new Error(`bench login failed: ${response.status}`)
-        const cookie = response.headers.get('set-cookie')!.split(';')[0]!
-        const agent = await connect(`${url}/agent`, { extraHeaders: { cookie, origin: url } })
-        const set = await agent.emitWithAck('agent:set-state', { state: 'ready' })
-        if (!set.ok) throw new Error(set.error.message)
-        agents[i] = agent
-      },
-    )
-    const visitors: Socket[] = []
-    const channelIds: string[] = []
-    // One at a time, so the queue head is always offered to the chosen agent (FIFO offers).
-    await inBatches(
-      Array.from({ length: CHANNELS }, (_, i) => i),
-      1,
-      async (channel) => {
-        const visitor = await connect(`${url}/visitor`, { extraHeaders: { origin: ORIGIN }, auth: { tenant: 'bench' } })
-        visitors[channel] = visitor
-        const created = await visitor.emitWithAck('request:create', { clientRequestId: `bench-${channel}`, question: `channel ${channel}`, pageUrl: null })
-        if (!created.ok) throw new Error(created.error.message)
-        const accepted = await agents[channel % AGENTS]!.emitWithAck('request:accept', { requestId: created.data.request.id })
-        if (!accepted.ok) throw new Error(`accept failed: ${accepted.error.message}`)
-        channelIds[channel] = accepted.data.channel.id
-      },
-    )
-    const listeners: ((id: string) => void)[] = []
-    for (const agent of agents) {
-      agent.on('channel:event', (event: ChannelEvent) => {
-        if (event.type === 'chat.message' && event.clientMsgId) for (const listener of listeners) listener(event.clientMsgId)
+  const agents: Socket[] = []
+  await inBatches(
+    Array.from({ length: AGENTS }, (_, i) => i),
+    4,
+    async (i) => {
+      const response = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify({ tenant: 'bench', email: `agent${i}@bench.local`, password: PASSWORD }),
       })
-    }
-    const stats = await measure({
-      send: (channel, id, text) => visitors[channel]!.emit('chat:send', { channelId: channelIds[channel], clientMsgId: id, text }, () => {}),
-      onReceive: (listener) => listeners.push(listener),
-      close: () => undefined,
-    }, child.pid!)
-    for (const socket of [...agents, ...visitors]) socket.close()
-    return stats
-  } finally {
-    await stopChild(child)
+      if (response.status !== 200) throw new Error(`bench login failed: ${response.status}`)
+      const cookie = response.headers.get('set-cookie')!.split(';')[0]!
+      const agent = await connect(`${url}/agent`, { extraHeaders: { cookie, origin: url } })
+      const set = await agent.emitWithAck('agent:set-state', { state: 'ready' })
+      if (!set.ok) throw new Error(set.error.message)
+      agents[i] = agent
+    },
+  )
+  const visitors: Socket[] = []
+  const channelIds: string[] = []
+  // One at a time, so the queue head is always offered to the chosen agent (FIFO offers).
+  await inBatches(
+    Array.from({ length: CHANNELS }, (_, i) => i),
+    1,
+    async (channel) => {
+      const visitor = await connect(`${url}/visitor`, { extraHeaders: { origin: ORIGIN }, auth: { tenant: 'bench' } })
+      visitors[channel] = visitor
+      const created = await visitor.emitWithAck('request:create', { clientRequestId: `bench-${channel}`, question: `channel ${channel}`, pageUrl: null })
+      if (!created.ok) throw new Error(created.error.message)
+      const accepted = await agents[channel % AGENTS]!.emitWithAck('request:accept', { requestId: created.data.request.id })
+      if (!accepted.ok) throw new Error(`accept failed: ${accepted.error.message}`)
+      channelIds[channel] = accepted.data.channel.id
+    },
+  )
+  const topology: Topology = {
+    name: 'parley',
+    serverPid: child.pid!,
+    server: child,
+    send: (channel, id, text) => visitors[channel]!.emit('chat:send', { channelId: channelIds[channel], clientMsgId: id, text }, () => {}),
+    receiver: () => {},
+    close: async () => {
+      for (const socket of [...agents, ...visitors]) socket.close()
+      await stopChild(child)
+    },
   }
+  for (const agent of agents) {
+    agent.on('channel:event', (event: ChannelEvent) => {
+      if (event.type === 'chat.message' && event.clientMsgId) topology.receiver(event.clientMsgId)
+    })
+  }
+  return topology
 }
 
 function loaderSize(): { bytes: number; gzipBytes: number; budgetGzipBytes: number; withinBudget: boolean } {
@@ -264,11 +287,27 @@ async function main(): Promise<void> {
   try {
     const widgetLoader = loaderSize()
     console.log(`widget loader: ${widgetLoader.gzipBytes} B gzipped (budget ${widgetLoader.budgetGzipBytes})`)
-    console.log(`chat fan-out: ${CHANNELS} channels, ${RATE} msg/s, ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up`)
-    // BENCH_ONLY=parley skips the baseline (for profiling only; the ratio needs both).
-    const relay = process.env.BENCH_ONLY === 'parley' ? ({ p50Ms: NaN, p99Ms: NaN } as LatencyStats) : await bareRelay()
+    console.log(`chat fan-out: ${CHANNELS} channels, ${RATE} msg/s, ${ROUNDS} alternating windows of ${SECONDS} s per system`)
+    const systems = [await bareRelay(), await parley(dir)]
+    const windows = new Map<string, Window[]>(systems.map((s) => [s.name, []]))
+    const roundRatios: number[] = []
+    try {
+      for (let index = 0; index < ROUNDS; index++) {
+        const p99s: Record<string, number> = {}
+        for (const system of index % 2 === 0 ? systems : [...systems].reverse()) {
+          const window = await measure(system)
+          windows.get(system.name)!.push(window)
+          p99s[system.name] = percentile([...window.latencies].sort((a, b) => a - b), 99)
+        }
+        roundRatios.push(round(p99s.parley! / p99s.relay!))
+        console.log(`  round ${index + 1}: p99 relay ${p99s.relay!.toFixed(2)} ms, parley ${p99s.parley!.toFixed(2)} ms`)
+      }
+    } finally {
+      for (const system of systems) await system.close()
+    }
+    const relay = summarize(windows.get('relay')!)
+    const ours = summarize(windows.get('parley')!)
     console.log('  bare socket.io relay', relay)
-    const ours = await parley(dir)
     console.log('  parley              ', ours)
     const result = {
       name: 'spine',
@@ -278,10 +317,12 @@ async function main(): Promise<void> {
       chatFanOut: {
         channels: CHANNELS,
         ratePerSecond: RATE,
-        seconds: SECONDS,
+        secondsPerWindow: SECONDS,
+        windowsPerSystem: ROUNDS,
         what: 'visitor chat:send -> agent channel:event (Parley: validated, authorized, sequenced, stored in SQLite, fanned out); relay: socket.to(room).emit',
         parley: ours,
         bareRelay: relay,
+        roundP99Ratios: roundRatios,
         ratioP50: round(ours.p50Ms / relay.p50Ms),
         ratioP99: round(ours.p99Ms / relay.p99Ms),
         goalRatioP99: 1.5,
