@@ -22,4 +22,4 @@ if command -v pg_lsclusters >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432
 fi
 
 # Generated Prisma clients (normally made by npm's postinstall).
-[ -f server/store/generated/sqlite/client.ts ] || node scripts/postinstall.mjs
+if [ -d node_modules/prisma ] && [ ! -f server/store/generated/sqlite/client.ts ]; then node scripts/postinstall.mjs; fi
