@@ -7,7 +7,7 @@ import type { Parley } from '../server/app.js'
 import { hashPassword } from '../server/auth/password.js'
 import { newId } from '../server/store/ids.js'
 import type { ChannelView, RequestView } from '../web/protocol/views.js'
-import { AGENT_EMAILS, DEMO_PASSWORD, ask, connectAgent, connectVisitor, eventually, login, next, nextSession, startTestParley, type AgentSocket, type VisitorSocket } from './support/parley-harness.js'
+import { AGENT_EMAILS, DEMO_PASSWORD, ask, connectAgent, connectVisitor, eventually, login, next, nextSession, startChat, startTestParley, type AgentSocket, type VisitorSocket } from './support/parley-harness.js'
 
 let parley: Parley
 const sockets: { close(): void }[] = []
@@ -27,18 +27,10 @@ beforeAll(async () => {
   await parley.db.embedOrigin.create({ data: { id: newId('eo'), tenantId, origin: OTHER_ORIGIN } })
   await parley.db.agent.create({ data: { id: newId('ag'), tenantId, email: 'boss@other.example', displayName: 'Other boss', role: 'admin', passwordHash: await hashPassword(DEMO_PASSWORD) } })
 
-  demoAgent = connectAgent(parley.url, await login(parley.url, AGENT_EMAILS.anna))
-  sockets.push(demoAgent)
-  await nextSession.agent(demoAgent)
-  await ask(demoAgent, 'agent:set-state', { state: 'ready' })
-  owner = connectVisitor(parley.url, parley.shopUrl!)
-  sockets.push(owner)
-  ownerToken = (await nextSession.visitor(owner)).visitorToken
-  const offered = next<RequestView>(demoAgent as never, 'request:offered')
-  await ask(owner, 'request:create', { clientRequestId: 'own-1', question: 'private question', pageUrl: null })
-  const accepted = await ask<{ channel: ChannelView }>(demoAgent, 'request:accept', { requestId: (await offered).id })
-  if (!accepted.ok) throw new Error(accepted.error.message)
-  channel = accepted.data.channel
+  const chat = await startChat(parley, { question: 'private question', clientRequestId: 'own-1' })
+  ;({ agent: demoAgent, visitor: owner, channel } = chat)
+  ownerToken = chat.visitorSession.visitorToken
+  sockets.push(demoAgent, owner)
   // and one more request left waiting in the demo queue
   const waiting = connectVisitor(parley.url, parley.shopUrl!)
   sockets.push(waiting)

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Parley } from '../server/app.js'
 import { LIMITS } from '../web/protocol/limits.js'
-import type { ChannelView, RequestView } from '../web/protocol/views.js'
-import { AGENT_EMAILS, ask, connectAgent, connectVisitor, login, next, nextSession, startTestParley, type AgentSocket, type VisitorSocket } from './support/parley-harness.js'
+import type { ChannelView } from '../web/protocol/views.js'
+import { AGENT_EMAILS, ask, connectAgent, connectVisitor, login, next, nextSession, startChat, startTestParley, type AgentSocket, type VisitorSocket } from './support/parley-harness.js'
 
 let parley: Parley
 let visitor: VisitorSocket
@@ -21,18 +21,8 @@ async function storedCounts() {
 
 beforeAll(async () => {
   parley = await startTestParley()
-  agent = connectAgent(parley.url, await login(parley.url, AGENT_EMAILS.anna))
-  sockets.push(agent)
-  await nextSession.agent(agent)
-  await ask(agent, 'agent:set-state', { state: 'ready' })
-  visitor = connectVisitor(parley.url, parley.shopUrl!)
-  sockets.push(visitor)
-  await nextSession.visitor(visitor)
-  const offered = next<RequestView>(agent as never, 'request:offered')
-  await ask(visitor, 'request:create', { clientRequestId: 'ok-1', question: 'a fine question', pageUrl: null })
-  const accepted = await ask<{ channel: ChannelView }>(agent, 'request:accept', { requestId: (await offered).id })
-  if (!accepted.ok) throw new Error(accepted.error.message)
-  channel = accepted.data.channel
+  ;({ agent, visitor, channel } = await startChat(parley, { question: 'a fine question', clientRequestId: 'ok-1' }))
+  sockets.push(agent, visitor)
 })
 
 afterAll(async () => {

@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../../server/config.js'
 import { createLogger } from '../../server/log.js'
 import { startParley, type Parley } from '../../server/app.js'
 import type { AgentClientToServer, AgentServerToClient, AgentSession, VisitorClientToServer, VisitorServerToClient, VisitorSession } from '../../web/protocol/events.js'
+import type { ChannelView, RequestView } from '../../web/protocol/views.js'
 
 export const DEMO_PASSWORD = 'correct-horse-battery'
 export const AGENT_EMAILS = { admin: 'admin@demo.parley.local', anna: 'anna@demo.parley.local', ben: 'ben@demo.parley.local' }
@@ -106,4 +107,23 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
       await new Promise((resolve) => setTimeout(resolve, everyMs))
     }
   }
+}
+
+/** A Ready agent and a visitor in an open channel, the way the console and the widget get there. */
+export async function startChat(
+  parley: { url: string; shopUrl: string | null },
+  options: { agentEmail?: string; question?: string; clientRequestId?: string } = {},
+): Promise<{ agent: AgentSocket; visitor: VisitorSocket; visitorSession: VisitorSession; channel: ChannelView }> {
+  const agent = connectAgent(parley.url, await login(parley.url, options.agentEmail ?? AGENT_EMAILS.anna))
+  await nextSession.agent(agent)
+  const ready = await ask(agent, 'agent:set-state', { state: 'ready' })
+  if (!ready.ok) throw new Error(ready.error.message)
+  const visitor = connectVisitor(parley.url, parley.shopUrl!)
+  const visitorSession = await nextSession.visitor(visitor)
+  const offered = next<RequestView>(agent as never, 'request:offered')
+  const created = await ask(visitor, 'request:create', { clientRequestId: options.clientRequestId ?? 'chat-1', question: options.question ?? 'a question', pageUrl: null })
+  if (!created.ok) throw new Error(created.error.message)
+  const accepted = await ask<{ channel: ChannelView }>(agent, 'request:accept', { requestId: (await offered).id })
+  if (!accepted.ok) throw new Error(accepted.error.message)
+  return { agent, visitor, visitorSession, channel: accepted.data.channel }
 }
