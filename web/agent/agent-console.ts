@@ -3,18 +3,19 @@
  * login form, or the console: header (state, capacity, connection), incoming requests,
  * conversation tabs and, for admins, the embed settings.
  */
-import { LitElement, css, html, nothing } from 'lit'
+import { LitElement, html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { ErrorBody } from '../protocol/events.js'
-import type { AgentView, ChannelView, RequestView } from '../protocol/views.js'
+import type { AgentView, ChannelView } from '../protocol/views.js'
 import type { ChannelState } from '../shared/channel-sync.js'
 import { fetchMe, logout } from './agent-api.js'
-import { AlertSound } from './alert-sound.js'
+import { agentConsoleStyles } from './agent-console-styles.js'
 import { ADMIN_TAB, type ChannelTab, type TabCloseDetail, type TabSelectDetail } from './channel-tabs.js'
-import { visitorName, type ChannelCloseDetail } from './channel-view.js'
+import type { ChannelCloseDetail } from './channel-view.js'
+import { ConsoleAlerts } from './console-alerts.js'
 import { ConsoleSession, type CallError, type PickableState } from './console-session.js'
 import { baseStyles } from './console-styles.js'
-import { ROLE_LABELS } from './format.js'
+import { ROLE_LABELS, visitorName } from './format.js'
 import type { LoginDetail } from './login-form.js'
 import type { AcceptDetail } from './offer-list.js'
 import type { StateChangeDetail } from './state-picker.js'
@@ -25,15 +26,7 @@ import './login-form.js'
 import './offer-list.js'
 import './state-picker.js'
 
-const TITLE = 'Parley agent'
-
 type Phase = 'loading' | 'login' | 'console'
-
-interface Toast {
-  id: number
-  text: string
-  kind: 'error' | 'info'
-}
 
 export class AgentConsole extends LitElement {
   static override properties = {
@@ -42,211 +35,21 @@ export class AgentConsole extends LitElement {
     selected: { state: true },
     accepting: { state: true },
     settingState: { state: true },
-    toasts: { state: true },
   }
 
-  static override styles = [
-    baseStyles,
-    css`
-      :host {
-        display: block;
-        height: 100%;
-        min-width: 1000px;
-        background: var(--p-bg);
-      }
-      .boot {
-        display: grid;
-        place-items: center;
-        height: 100%;
-        color: var(--p-text-faint);
-      }
-      .shell {
-        display: grid;
-        grid-template-rows: auto 1fr;
-        height: 100%;
-      }
-      .top {
-        display: flex;
-        align-items: center;
-        gap: 14px;
-        height: 52px;
-        padding: 0 16px;
-        background: var(--p-surface);
-        border-bottom: 1px solid var(--p-border);
-      }
-      .brand {
-        display: flex;
-        align-items: center;
-        gap: 8px;
-        font-weight: 700;
-        font-size: 14px;
-      }
-      .logo {
-        width: 24px;
-        height: 24px;
-        border-radius: 6px;
-        background: var(--p-primary);
-        color: #fff;
-        display: grid;
-        place-items: center;
-        font-size: 13px;
-      }
-      .who {
-        display: flex;
-        flex-direction: column;
-        line-height: 1.2;
-        padding-left: 14px;
-        border-left: 1px solid var(--p-border);
-        min-width: 0;
-      }
-      .who strong {
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-        max-width: 220px;
-      }
-      .who span {
-        font-size: 11px;
-        color: var(--p-text-muted);
-      }
-      .spacer {
-        flex: 1;
-      }
-      .capacity {
-        font-variant-numeric: tabular-nums;
-        color: var(--p-text-muted);
-        white-space: nowrap;
-      }
-      .capacity strong {
-        color: var(--p-text);
-      }
-      .capacity.full strong {
-        color: var(--p-danger);
-      }
-      .conn {
-        display: inline-flex;
-        align-items: center;
-        gap: 6px;
-        font-size: 12px;
-        color: var(--p-text-muted);
-        white-space: nowrap;
-      }
-      .conn .dot {
-        width: 8px;
-        height: 8px;
-        border-radius: 50%;
-        background: var(--p-ready);
-      }
-      .conn[data-status='reconnecting'] .dot,
-      .conn[data-status='connecting'] .dot {
-        background: #d4a72c;
-        animation: pulse 1s ease-in-out infinite;
-      }
-      .conn[data-status='reconnecting'] {
-        color: #9a6700;
-        font-weight: 600;
-      }
-      @keyframes pulse {
-        50% {
-          opacity: 0.35;
-        }
-      }
-      .body {
-        display: grid;
-        grid-template-columns: 320px 1fr;
-        min-height: 0;
-      }
-      parley-offer-list {
-        border-right: 1px solid var(--p-border);
-        min-height: 0;
-      }
-      main {
-        display: flex;
-        flex-direction: column;
-        min-width: 0;
-        min-height: 0;
-      }
-      .stage {
-        flex: 1;
-        min-height: 0;
-        position: relative;
-        background: var(--p-surface);
-      }
-      .placeholder {
-        height: 100%;
-        display: grid;
-        place-items: center;
-        text-align: center;
-        color: var(--p-text-faint);
-        padding: 24px;
-      }
-      .placeholder strong {
-        display: block;
-        color: var(--p-text-muted);
-        font-size: 14px;
-        margin-bottom: 4px;
-      }
-      .toasts {
-        position: fixed;
-        right: 16px;
-        bottom: 16px;
-        display: flex;
-        flex-direction: column;
-        gap: 8px;
-        z-index: 10;
-        max-width: 380px;
-      }
-      .toast {
-        display: flex;
-        gap: 10px;
-        align-items: flex-start;
-        padding: 10px 12px;
-        border-radius: 8px;
-        background: #24292f;
-        color: #fff;
-        box-shadow: 0 8px 24px rgba(31, 35, 40, 0.2);
-      }
-      .toast.error {
-        background: #a40e26;
-      }
-      .toast span {
-        flex: 1;
-      }
-      .toast button {
-        border: none;
-        background: none;
-        color: inherit;
-        padding: 0 2px;
-        opacity: 0.8;
-      }
-      .toast button:hover:not(:disabled) {
-        background: none;
-        opacity: 1;
-      }
-      @media (max-width: 1150px) {
-        .body {
-          grid-template-columns: 272px 1fr;
-        }
-        .top {
-          gap: 10px;
-        }
-      }
-    `,
-  ]
+  static override styles = [baseStyles, agentConsoleStyles]
 
   private phase: Phase = 'loading'
   private loginNotice = ''
   private selected = ''
   private accepting = ''
   private settingState = false
-  private toasts: Toast[] = []
   private session: ConsoleSession | null = null
-  private readonly sound = new AlertSound()
+  private readonly alerts = new ConsoleAlerts(this, () => this.session?.offers.length ?? 0)
   /** highest seq the agent has had on screen, per channel (drives unread badges) */
   private readonly lastSeen = new Map<string, number>()
   private readonly revisions = new Map<string, number>()
   private readonly unsubscribe: (() => void)[] = []
-  private nextToastId = 1
   private typingTicker: ReturnType<typeof setInterval> | undefined
 
   private readonly onVisibility = () => {
@@ -268,12 +71,11 @@ export class AgentConsole extends LitElement {
     document.removeEventListener('visibilitychange', this.onVisibility)
     clearInterval(this.typingTicker)
     this.stop()
-    this.sound.close()
   }
 
   override render() {
     if (this.phase === 'loading') return html`<div class="boot">Loading…</div>`
-    if (this.phase === 'login') return html`<parley-login-form .notice=${this.loginNotice} @login=${this.onLogin}></parley-login-form>${this.renderToasts()}`
+    if (this.phase === 'login') return html`<parley-login-form .notice=${this.loginNotice} @login=${this.onLogin}></parley-login-form>${this.alerts.renderToasts()}`
     const session = this.session!
     const agent = session.agent
     const full = agent.activeChats >= agent.maxChats
@@ -317,7 +119,7 @@ export class AgentConsole extends LitElement {
           </div>
         </main>
       </div>
-      ${this.renderToasts()}
+      ${this.alerts.renderToasts()}
     </div>`
   }
 
@@ -329,17 +131,6 @@ export class AgentConsole extends LitElement {
           ? 'Accept a request from the list on the left to start chatting.'
           : 'Set yourself Ready to receive requests, then accept one from the list on the left.'}
       </div>
-    </div>`
-  }
-
-  private renderToasts() {
-    if (this.toasts.length === 0) return nothing
-    return html`<div class="toasts" aria-live="assertive">
-      ${this.toasts.map(
-        (toast) => html`<div class="toast ${toast.kind}" data-test="toast" role=${toast.kind === 'error' ? 'alert' : 'status'}>
-          <span>${toast.text}</span><button type="button" aria-label="Dismiss" @click=${() => this.dismiss(toast.id)}>×</button>
-        </div>`,
-      )}
     </div>`
   }
 
@@ -377,13 +168,13 @@ export class AgentConsole extends LitElement {
     this.revisions.clear()
     this.unsubscribe.push(
       session.on('change', () => {
-        this.updateTitle()
+        this.alerts.updateTitle()
         this.requestUpdate()
       }),
-      session.on('offered', (request) => this.alert(request)),
+      session.on('offered', (request) => this.alerts.announce(request)),
       session.on('joined', (channel) => this.onJoined(channel)),
       session.on('unauthorized', (message) => this.backToLogin(message)),
-      session.on('problem', (error: ErrorBody) => this.toast(error.message, 'error')),
+      session.on('problem', (error: ErrorBody) => this.alerts.toast(error.message, 'error')),
       session.sync.onChange((channelId) => {
         this.revisions.set(channelId, (this.revisions.get(channelId) ?? 0) + 1)
         if (channelId === this.selected) this.markSeen(channelId)
@@ -391,14 +182,14 @@ export class AgentConsole extends LitElement {
       }),
     )
     this.phase = 'console'
-    this.updateTitle()
+    this.alerts.updateTitle()
   }
 
   private stop(): void {
     for (const off of this.unsubscribe.splice(0)) off()
     this.session?.close()
     this.session = null
-    this.updateTitle()
+    this.alerts.updateTitle()
   }
 
   private backToLogin(message: string): void {
@@ -419,7 +210,7 @@ export class AgentConsole extends LitElement {
     try {
       await logout()
     } catch (error) {
-      this.toast(`Logout may not have completed: ${error instanceof Error ? error.message : String(error)}`, 'error')
+      this.alerts.toast(`Logout may not have completed: ${error instanceof Error ? error.message : String(error)}`, 'error')
     }
   }
 
@@ -428,12 +219,12 @@ export class AgentConsole extends LitElement {
     if (!session) return
     // NOTE: browsers only show the permission prompt from a user gesture, and picking
     // Ready is the moment the agent starts caring about being notified.
-    if (event.detail.state === 'ready' && 'Notification' in window && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined)
+    if (event.detail.state === 'ready') this.alerts.askPermission()
     this.settingState = true
     try {
       await session.setState(event.detail.state as PickableState)
     } catch (error) {
-      this.toast(`Could not change your state: ${messageOf(error)}`, 'error')
+      this.alerts.toast(`Could not change your state: ${messageOf(error)}`, 'error')
     } finally {
       this.settingState = false
     }
@@ -447,7 +238,7 @@ export class AgentConsole extends LitElement {
       const channel = await session.accept(event.detail.requestId)
       this.select(channel.id)
     } catch (error) {
-      this.toast(`Could not accept: ${messageOf(error)}`, 'error')
+      this.alerts.toast(`Could not accept: ${messageOf(error)}`, 'error')
     } finally {
       this.accepting = ''
     }
@@ -495,43 +286,6 @@ export class AgentConsole extends LitElement {
       this.selected = rest[Math.min(index, rest.length - 1)] ?? ''
       this.markSeen(this.selected)
     }
-  }
-
-  /** A new request: sound, flash, title count and, when allowed, a desktop notification. */
-  private alert(request: RequestView): void {
-    this.sound.play()
-    this.updateComplete.then(() => this.renderRoot.querySelector('parley-offer-list')?.flash())
-    this.updateTitle()
-    if ('Notification' in window && Notification.permission === 'granted') {
-      try {
-        const notification = new Notification('New chat request', {
-          body: `${request.visitor.displayName ?? 'A visitor'}: ${request.question}`.slice(0, 200),
-          tag: `parley-offer-${request.id}`,
-          silent: true, // the console beeps itself
-        })
-        notification.onclick = () => {
-          window.focus()
-          notification.close()
-        }
-      } catch {
-        // some browsers only allow notifications from a service worker: the sound and flash remain
-      }
-    }
-  }
-
-  private updateTitle(): void {
-    const count = this.session?.offers.length ?? 0
-    document.title = count > 0 ? `(${count}) ${TITLE}` : TITLE
-  }
-
-  private toast(text: string, kind: Toast['kind'] = 'info'): void {
-    const id = this.nextToastId++
-    this.toasts = [...this.toasts.slice(-3), { id, text, kind }]
-    setTimeout(() => this.dismiss(id), kind === 'error' ? 8000 : 5000)
-  }
-
-  private dismiss(id: number): void {
-    this.toasts = this.toasts.filter((toast) => toast.id !== id)
   }
 }
 

@@ -1,6 +1,6 @@
-/** Human wording for the console: durations, clock times, states and end reasons. */
+/** Human wording for the console: durations, clock times, names, states and end reasons. */
 import type { ChannelEndReason, LeaveReason } from '../protocol/channel-event.js'
-import type { AgentRole, AgentState } from '../protocol/views.js'
+import type { AgentRole, AgentState, ChannelView } from '../protocol/views.js'
 
 /** "0:07", "12:40", "1:02:03" — elapsed time since `since` (never negative). */
 export function formatElapsed(since: string | number, now = Date.now()): string {
@@ -60,4 +60,14 @@ export function safeHref(url: string | null | undefined): string | null {
 export function displayUrl(url: string, max = 80): string {
   const short = url.replace(/^https?:\/\//i, '').replace(/\/$/, '')
   return short.length > max ? `${short.slice(0, max - 1)}…` : short
+}
+
+/** The name a channel is known by: its visitor's. */
+export function visitorName(view: ChannelView): string {
+  return view.participants.find((participant) => participant.role === 'visitor')?.name || 'Visitor'
+}
+
+/** How a participant without a name is called, by role. */
+export function roleName(role: string): string {
+  return role === 'visitor' ? 'Visitor' : role === 'agent' ? 'Agent' : role === 'supervisor' ? 'Supervisor' : 'System'
 }

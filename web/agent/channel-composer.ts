@@ -1,0 +1,159 @@
+/**
+ * The composer of `<parley-channel-view>`: the reply box (draft, Enter to send, length
+ * counter), the throttled live typing signal, and ending the conversation with a
+ * confirmation step. A lit ReactiveController: its state lives here and the channel view
+ * renders its parts where they belong (end buttons in the header, the form at the bottom),
+ * all in the view's own shadow root.
+ */
+import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit'
+import { live } from 'lit/directives/live.js'
+import { LIMITS } from '../protocol/limits.js'
+import type { ChannelSync } from '../shared/channel-sync.js'
+import { TypingThrottle } from '../shared/typing-throttle.js'
+
+/** What the composer needs from the element it serves. */
+export interface ComposerHost extends ReactiveControllerHost {
+  /** The chat state of every channel. */
+  readonly sync: ChannelSync | null
+  /** The channel written to. */
+  readonly channelId: string
+  /** Where the composer's textarea is rendered. */
+  readonly renderRoot: HTMLElement | DocumentFragment
+}
+
+/** Options of a ChannelComposer. */
+export interface ChannelComposerOptions {
+  /** Called after a message was handed to ChannelSync. */
+  onSent?: () => void
+}
+
+export class ChannelComposer implements ReactiveController {
+  private draft = ''
+  private confirmingEnd = false
+  private ending = false
+  private actionError = ''
+  private readonly throttle = new TypingThrottle((text) => {
+    const { sync, channelId } = this.host
+    if (sync?.channels.get(channelId)?.view.status === 'open') sync.typing(channelId, text)
+  })
+
+  constructor(
+    private readonly host: ComposerHost,
+    private readonly options: ChannelComposerOptions = {},
+  ) {
+    host.addController(this)
+  }
+
+  /** Stop signalling once the conversation has ended, and drop a pending confirmation. */
+  hostUpdate(): void {
+    if (this.host.sync?.channels.get(this.host.channelId)?.view.status === 'ended') {
+      this.throttle.close()
+      this.confirmingEnd = false
+    }
+  }
+
+  /** Drop a scheduled typing signal. */
+  hostDisconnected(): void {
+    this.throttle.close()
+  }
+
+  /** "End conversation", or its confirmation, for the header of an open conversation. */
+  renderEndActions(): TemplateResult {
+    if (this.confirmingEnd)
+      return html`<span class="confirm-text">End this conversation?</span>
+        <button class="danger solid" type="button" data-test="end-confirm" ?disabled=${this.ending} @click=${this.end}>${this.ending ? 'Ending…' : 'End'}</button>
+        <button type="button" ?disabled=${this.ending} @click=${this.cancelEnd}>Cancel</button>`
+    return html`<button class="danger" type="button" data-test="end" @click=${this.confirmEnd}>End conversation</button>`
+  }
+
+  /** Why ending the conversation failed, if it did. */
+  renderError(): TemplateResult | typeof nothing {
+    return this.actionError ? html`<div class="problem" role="alert">${this.actionError}</div>` : nothing
+  }
+
+  /** The reply box with its Send button, and the keyboard hint while the conversation is open. */
+  renderForm(ended: boolean): TemplateResult {
+    return html`<form @submit=${this.onSubmit}>
+        <div class="field">
+          <textarea
+            data-test="input"
+            rows="1"
+            placeholder=${ended ? 'This conversation has ended' : 'Type a reply…'}
+            aria-label="Reply"
+            maxlength=${LIMITS.messageText}
+            ?disabled=${ended}
+            .value=${live(this.draft)}
+            @input=${this.onInput}
+            @keydown=${this.onKeydown}
+          ></textarea>
+          ${this.draft.length > LIMITS.messageText * 0.9
+            ? html`<span class="counter ${this.draft.length >= LIMITS.messageText ? 'over' : ''}">${this.draft.length} / ${LIMITS.messageText}</span>`
+            : nothing}
+        </div>
+        <button class="primary" type="submit" data-test="send" ?disabled=${ended || this.draft.trim() === ''}>Send</button>
+      </form>
+      ${ended ? nothing : html`<div class="hint">Enter to send · Shift+Enter for a new line</div>`}`
+  }
+
+  // NOTE: template listeners are called with the host element as `this`, hence arrow functions.
+
+  private readonly onInput = (event: InputEvent): void => {
+    this.draft = (event.target as HTMLTextAreaElement).value
+    this.host.requestUpdate()
+    this.throttle.update(this.draft)
+  }
+
+  private readonly onKeydown = (event: KeyboardEvent): void => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault()
+      this.send()
+    }
+  }
+
+  private readonly onSubmit = (event: SubmitEvent): void => {
+    event.preventDefault()
+    this.send()
+  }
+
+  private readonly confirmEnd = (): void => {
+    this.confirmingEnd = true
+    this.actionError = ''
+    this.host.requestUpdate()
+  }
+
+  private readonly cancelEnd = (): void => {
+    this.confirmingEnd = false
+    this.host.requestUpdate()
+  }
+
+  private send(): void {
+    const { sync, channelId } = this.host
+    const state = sync?.channels.get(channelId)
+    const text = this.draft
+    if (!sync || !state || state.view.status !== 'open' || text.trim() === '') return
+    sync.send(channelId, text.slice(0, LIMITS.messageText))
+    this.draft = ''
+    this.host.requestUpdate()
+    this.throttle.clear()
+    this.options.onSent?.()
+    this.host.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus()
+  }
+
+  private readonly end = async (): Promise<void> => {
+    const { sync, channelId } = this.host
+    if (!sync || this.ending) return
+    this.ending = true
+    this.actionError = ''
+    this.host.requestUpdate()
+    try {
+      this.throttle.close()
+      await sync.leave(channelId)
+      this.confirmingEnd = false
+    } catch (error) {
+      this.actionError = `Could not end the conversation: ${error instanceof Error ? error.message : String(error)}`
+    } finally {
+      this.ending = false
+      this.host.requestUpdate()
+    }
+  }
+}
