@@ -49,7 +49,7 @@ CACHED="$CACHE_ROOT/$KEY/mediasoup-worker"
 OUT_DIR="$MS_DIR/worker/out/Release"
 INSTALLED="$OUT_DIR/mediasoup-worker"
 
-install_cached() {
+install_cached() { # install_cached WHAT (for the message)
   if [ -x "$INSTALLED" ] && cmp -s "$CACHED" "$INSTALLED"; then
     log "up to date ($KEY)"
     return 0
@@ -58,16 +58,16 @@ install_cached() {
   # Copy then rename, so a running worker or a concurrent run never sees a half-written file.
   cp "$CACHED" "$INSTALLED.tmp.$$" && chmod 755 "$INSTALLED.tmp.$$" && mv -f "$INSTALLED.tmp.$$" "$INSTALLED" \
     || die "could not install $INSTALLED"
-  log "installed from cache ($KEY)"
+  log "installed $1 ($KEY)"
 }
 
-if [ -x "$CACHED" ]; then install_cached; exit 0; fi
+if [ -x "$CACHED" ]; then install_cached "from cache"; exit 0; fi
 
 # Cold build. One build at a time per cache root; a second run waits, then hits the cache.
 mkdir -p "$CACHE_ROOT"
 exec 9>"$CACHE_ROOT/.lock"
 flock 9
-if [ -x "$CACHED" ]; then install_cached; exit 0; fi
+if [ -x "$CACHED" ]; then install_cached "from cache"; exit 0; fi
 
 START=$(date +%s)
 SRC=$(mktemp -d "${TMPDIR:-/tmp}/parley-mediasoup-worker.XXXXXX")
@@ -152,5 +152,5 @@ fi
 
 mkdir -p "$CACHE_ROOT/$KEY"
 cp build/mediasoup-worker "$CACHED.tmp.$$" && mv -f "$CACHED.tmp.$$" "$CACHED" || die "could not write cache $CACHED"
-install_cached
+install_cached "the new build"
 log "built in $(( $(date +%s) - START )) s ($KEY)"

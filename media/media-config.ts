@@ -67,6 +67,10 @@ const schema = z
     message: 'rtcMinPort..rtcMaxPort must hold one WebRtcServer port per worker plus at least one RTP port pair',
     path: ['rtcMaxPort'],
   })
+  .refine((c) => c.announcedIp !== undefined || (c.listenIp !== '0.0.0.0' && c.listenIp !== '::'), {
+    message: 'a wildcard listenIp needs an announcedIp (the address peers can reach)',
+    path: ['announcedIp'],
+  })
   .refine((c) => c.codecs.includes('opus') || c.codecs.includes('PCMU'), { message: 'needs an audio codec', path: ['codecs'] })
 
 /** Validated media options (every field present). */

@@ -153,7 +153,11 @@ describe('route', () => {
       const requirement = ['language=de', 'product=bikes', '*'][Math.floor(rand() * 3)]!
       log({ type: 'request-enqueued', at, request: { id: `r${i}`, queueId: 'q', kind: 'chat', requirement: parseRequirement(requirement), relaxSteps: [], priority: Math.floor(rand() * 2), enqueuedAt: at } })
       for (const [requestId, r] of state.requests) {
-        if (r.offer && rand() < 0.5) log({ type: 'offer-accepted', at: at + 1, requestId, agentId: r.offer.agentId })
+        if (r.offer && rand() < 0.5) {
+          const agentId = r.offer.agentId
+          log({ type: 'offer-accepted', at: at + 1, requestId, agentId })
+          log({ type: 'agent-load', at: at + 1, agentId, kind: 'chat', delta: 1 })
+        }
       }
       for (const a of state.agents.values()) {
         if (a.load.chat > 0 && rand() < 0.3) log({ type: 'agent-load', at: at + 2, agentId: a.id, kind: 'chat', delta: -1 })

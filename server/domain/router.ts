@@ -151,12 +151,9 @@ export function applyEvent(state: RoutingState, event: RoutingEvent, settings: R
       break
     }
     case 'offer-accepted': {
-      const request = state.requests.get(event.requestId)
+      // The agent's load grows with the agent-load event of the conversation that opens.
       const agent = state.agents.get(event.agentId)
-      if (agent) {
-        if (agent.offering === event.requestId) agent.offering = null
-        if (request) agent.load[request.kind]++
-      }
+      if (agent?.offering === event.requestId) agent.offering = null
       state.requests.delete(event.requestId)
       break
     }

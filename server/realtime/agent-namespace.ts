@@ -38,13 +38,33 @@ export function setUpAgentNamespace(nsp: AgentNamespace, services: Services, isO
     const member: Member = { kind: 'agent', agentId: agent.id }
     const on = binder(socket, log)
 
-    on.request('agent:set-state', schema.agentSetState, async ({ state }) => ({ agent: services.agents.view(await services.agents.setState(agent.id, state)) }))
+    on.request('agent:set-state', schema.agentSetState, async ({ state, reason }) => ({ agent: services.agents.view(await services.agents.choose(agent.id, state, reason)) }))
     on.request('request:accept', schema.requestRef, async ({ requestId }) => {
       const channel = await services.queue.accept(agent.id, agent.tenantId, requestId)
       return { channel: await services.channels.viewFor(channel.id, member, agent.tenantId) }
     })
+    on.request('request:decline', schema.requestRef, async ({ requestId }) => {
+      await services.queue.decline(agent.id, agent.tenantId, requestId)
+      return { requestId }
+    })
+    let watching = false
+    on.request('supervisor:watch', schema.supervisorWatch, async ({ watch }) => {
+      if (agent.role === 'agent') throw new ForbiddenError('the live view is for supervisors and admins')
+      if (watch === watching) return { snapshot: watch ? await services.supervision.snapshot(agent.tenantId) : null }
+      watching = watch
+      if (!watch) {
+        socket.leave(rooms.supervisors(agent.tenantId))
+        services.supervision.unwatch(agent.tenantId)
+        return { snapshot: null }
+      }
+      socket.join(rooms.supervisors(agent.tenantId))
+      return { snapshot: await services.supervision.watch(agent.tenantId) }
+    })
+    socket.on('disconnect', () => {
+      if (watching) services.supervision.unwatch(agent.tenantId)
+    })
     bindChannelMemberEvents(on, services, member, agent.tenantId, socket.id)
-    rejectUnknownEvents(socket, ['agent:set-state', 'request:accept', ...CHANNEL_MEMBER_EVENTS])
+    rejectUnknownEvents(socket, ['agent:set-state', 'request:accept', 'request:decline', 'supervisor:watch', ...CHANNEL_MEMBER_EVENTS])
 
     socket.on('disconnect', () => services.presence.disconnected(member, agent.tenantId, agent))
     socket.join([rooms.agent(agent.id), rooms.session(sessionId)])
@@ -53,7 +73,8 @@ export function setUpAgentNamespace(nsp: AgentNamespace, services: Services, isO
     services.presence.connected(member, agent.tenantId, agent)
     try {
       const channels = await Promise.all(open.map((channel) => services.channels.viewFor(channel.id, member, agent.tenantId)))
-      socket.emit('session', { agent: services.agents.view(agent), offers: services.queue.offersFor(agent.id, agent.tenantId), channels })
+      const { settings } = await services.routing.get(agent.tenantId)
+      socket.emit('session', { agent: services.agents.view(agent), offers: services.queue.offersFor(agent.id, agent.tenantId), channels, stateReasons: settings.stateReasons })
     } catch (error) {
       log.error({ err: error }, 'could not send the agent session')
       socket.disconnect(true)

@@ -3,6 +3,8 @@ export const rooms = {
   agent: (agentId: string) => `agent:${agentId}`,
   visitor: (visitorId: string) => `visitor:${visitorId}`,
   channel: (channelId: string) => `channel:${channelId}`,
+  /** supervisors watching a tenant's live view */
+  supervisors: (tenantId: string) => `supervisors:${tenantId}`,
   /** the sockets of one login session (closed on logout) */
   session: (sessionId: string) => `session:${sessionId}`,
 }

@@ -1,7 +1,7 @@
 /** The Notifier over socket.io rooms in the /visitor and /agent namespaces. */
 import type { Namespace } from 'socket.io'
 import type { ChannelEvent } from '../../web/protocol/channel-event.js'
-import type { AckedSignal, AgentClientToServer, AgentServerToClient, TypingSignal, VisitorClientToServer, VisitorServerToClient, WithdrawReason } from '../../web/protocol/events.js'
+import type { AckedSignal, AgentClientToServer, AgentServerToClient, SupervisorSnapshot, TypingSignal, VisitorClientToServer, VisitorServerToClient, WithdrawReason } from '../../web/protocol/events.js'
 import type { AgentView, ChannelView, RequestView } from '../../web/protocol/views.js'
 import type { Member, Notifier } from '../services/notifier.js'
 import { rooms } from './rooms.js'
@@ -68,6 +68,14 @@ export class SocketNotifier implements Notifier {
 
   requestUpdated(visitorId: string, request: RequestView): void {
     this.visitors.to(rooms.visitor(visitorId)).emit('request:update', request)
+  }
+
+  requestReminder(visitorId: string, request: RequestView): void {
+    this.visitors.to(rooms.visitor(visitorId)).emit('request:reminder', request)
+  }
+
+  supervisorSnapshot(tenantId: string, snapshot: SupervisorSnapshot): void {
+    this.agents.to(rooms.supervisors(tenantId)).emit('supervisor:snapshot', snapshot)
   }
 
   agentUpdated(agent: AgentView): void {

@@ -42,8 +42,9 @@ export function setUpVisitorNamespace(nsp: VisitorNamespace, services: Services,
 
     on.request('request:create', schema.requestCreate, async (input) => ({ request: await services.queue.create(visitor, input) }))
     on.request('request:cancel', schema.requestRef, async ({ requestId }) => ({ request: await services.queue.cancel(visitor.id, tenant.id, requestId) }))
+    on.request('request:schedule', schema.requestSchedule, async ({ requestId, scheduledFor }) => ({ request: await services.queue.schedule(visitor.id, tenant.id, requestId, scheduledFor) }))
     bindChannelMemberEvents(on, services, member, tenant.id, socket.id)
-    rejectUnknownEvents(socket, ['request:create', 'request:cancel', ...CHANNEL_MEMBER_EVENTS])
+    rejectUnknownEvents(socket, ['request:create', 'request:cancel', 'request:schedule', ...CHANNEL_MEMBER_EVENTS])
 
     socket.on('disconnect', () => services.presence.disconnected(member, tenant.id))
     socket.join(rooms.visitor(visitor.id))

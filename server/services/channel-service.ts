@@ -4,7 +4,7 @@
  * sequenced event in the channel's log.
  */
 import type { ChannelEndReason, LeaveReason, ParticipantRole } from '../../web/protocol/channel-event.js'
-import type { ChannelView, ParticipantView } from '../../web/protocol/views.js'
+import type { ChannelKind, ChannelView, ParticipantView } from '../../web/protocol/views.js'
 import { endAfterLeave } from '../domain/channel-rules.js'
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError } from '../errors.js'
 import type { Database } from '../store/database.js'
@@ -29,6 +29,8 @@ export interface OpenChannel {
   id: string
   tenantId: string
   requestId: string
+  kind: ChannelKind
+  queueId: string | null
   question: string
   pageUrl: string | null
   createdAt: Date
@@ -43,6 +45,8 @@ export interface AcceptedRequest {
   visitorName: string | null
   question: string
   pageUrl: string | null
+  kind: ChannelKind
+  queueId: string | null
 }
 
 const ACK_FLUSH_MS = 2_000
@@ -83,6 +87,8 @@ export class ChannelService {
         id: row.id,
         tenantId: row.tenantId,
         requestId: row.requestId,
+        kind: row.request.kind as ChannelKind,
+        queueId: row.request.queueId,
         question: row.request.question,
         pageUrl: row.request.pageUrl,
         createdAt: row.createdAt,
@@ -111,6 +117,8 @@ export class ChannelService {
       id: newId('ch'),
       tenantId: request.tenantId,
       requestId: request.id,
+      kind: request.kind,
+      queueId: request.queueId,
       question: request.question,
       pageUrl: request.pageUrl,
       createdAt: now,
@@ -133,7 +141,7 @@ export class ChannelService {
       })
     })
     this.open.set(channel.id, channel)
-    this.agents.trackChannel(agent.id, channel.id, true)
+    await this.agents.trackChannel(agent.id, channel.id, channel.kind, true)
 
     const system = { role: 'system' as const }
     for (const member of [{ kind: 'visitor', visitorId: request.visitorId } as const, { kind: 'agent', agentId: agent.id } as const]) {
@@ -279,7 +287,7 @@ export class ChannelService {
       { channelId: channel.id, type: 'participant.left', author: { role: 'system' }, payload: { participantId: participant.id, role: participant.role, name: participant.name, reason } },
       leftAt,
     )
-    if (participant.agentId) this.agents.trackChannel(participant.agentId, channel.id, false)
+    if (participant.agentId) await this.agents.trackChannel(participant.agentId, channel.id, channel.kind, false)
   }
 
   private async flushAcks(): Promise<void> {

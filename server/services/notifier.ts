@@ -3,7 +3,7 @@
  * implements it over socket.io rooms (one per agent, visitor and channel).
  */
 import type { ChannelEvent } from '../../web/protocol/channel-event.js'
-import type { AckedSignal, TypingSignal, WithdrawReason } from '../../web/protocol/events.js'
+import type { AckedSignal, SupervisorSnapshot, TypingSignal, WithdrawReason } from '../../web/protocol/events.js'
 import type { AgentView, ChannelView, RequestView } from '../../web/protocol/views.js'
 
 export type Member = { kind: 'agent'; agentId: string } | { kind: 'visitor'; visitorId: string }
@@ -22,5 +22,8 @@ export interface Notifier {
   requestOffered(agentId: string, request: RequestView): void
   requestWithdrawn(agentId: string, requestId: string, reason: WithdrawReason): void
   requestUpdated(visitorId: string, request: RequestView): void
+  requestReminder(visitorId: string, request: RequestView): void
   agentUpdated(agent: AgentView): void
+  /** the live view for the tenant's supervisors who watch it */
+  supervisorSnapshot(tenantId: string, snapshot: SupervisorSnapshot): void
 }

@@ -98,6 +98,6 @@ export class PresenceService {
         if (memberMatches(participant, member) && !participant.leftAt) await this.channels.leave(channel.id, participant.id, 'gone')
       }
     }
-    if (member.kind === 'agent') await this.agents.setState(member.agentId, 'offline', 'disconnected')
+    if (member.kind === 'agent') await this.agents.force(member.agentId, 'offline', 'Disconnected')
   }
 }

@@ -10,41 +10,67 @@ import { ChannelService } from './channel-service.js'
 import { ChatService } from './chat-service.js'
 import { EventLog } from './event-log.js'
 import type { Notifier } from './notifier.js'
+import { PresencePublisher } from './presence-publisher.js'
 import { PresenceService } from './presence-service.js'
 import { QueueService } from './queue-service.js'
+import { RoutingDirectory } from './routing-directory.js'
+import { RoutingEngine } from './routing-engine.js'
+import { SessionScheduler } from './session-scheduler.js'
+import { SupervisorView } from './supervisor-view.js'
 import { TenantDirectory } from './tenant-directory.js'
 import { VisitorService } from './visitor-service.js'
+import { WaitEstimator } from './wait-estimator.js'
 
 export interface Services {
   tenants: TenantDirectory
+  routing: RoutingDirectory
   visitors: VisitorService
   sessions: SessionService
   agents: AgentService
   events: EventLog
   channels: ChannelService
+  engine: RoutingEngine
+  estimator: WaitEstimator
   queue: QueueService
+  scheduler: SessionScheduler
   chat: ChatService
   presence: PresenceService
+  publisher: PresencePublisher
+  supervision: SupervisorView
 }
 
 export function createServices(db: Database, eventStore: EventStore, config: Config, notifier: Notifier, log: Logger): Services {
   const events = new EventLog(eventStore, log.child({ part: 'event-log' }))
   events.onCommit = (committed) => notifier.channelEvents(committed)
-  const agents = new AgentService(db, notifier)
+  const routing = new RoutingDirectory(db, log.child({ part: 'routing-directory' }))
+  const engine = new RoutingEngine(db, routing, log.child({ part: 'router' }))
+  const estimator = new WaitEstimator(db)
+  const agents = new AgentService(db, routing, notifier, log.child({ part: 'agents' }))
+  agents.onRoutingEvent = (tenantId, event) => engine.submit(tenantId, event)
   const channels = new ChannelService(db, events, agents, notifier, log.child({ part: 'channels' }))
-  const queue = new QueueService(db, agents, channels, notifier, log.child({ part: 'queue' }))
-  agents.onAvailabilityChange = (tenantId) => queue.scheduleReplan(tenantId)
-  channels.onEnded = (channel) => queue.scheduleReplan(channel.tenantId)
+  const queue = new QueueService(db, routing, engine, estimator, agents, channels, notifier, log.child({ part: 'queue' }))
+  channels.onEnded = (channel) => {
+    if (!channel.queueId) return
+    void routing.get(channel.tenantId).then(({ settings }) => estimator.recordHandled(channel.queueId!, (Date.now() - channel.createdAt.getTime()) / 1000, settings.defaultHandleTimeSec))
+  }
+  const scheduler = new SessionScheduler(queue, log.child({ part: 'scheduler' }))
+  const publisher = new PresencePublisher(routing, engine, queue, estimator, log.child({ part: 'presence' }))
   return {
     tenants: new TenantDirectory(db, log.child({ part: 'tenants' })),
+    routing,
     visitors: new VisitorService(db, new VisitorTokens(config.SECRET)),
     sessions: new SessionService(db, config.SESSION_TTL_MS),
     agents,
     events,
     channels,
+    engine,
+    estimator,
     queue,
+    scheduler,
     chat: new ChatService(channels, events, notifier, log.child({ part: 'chat' })),
     presence: new PresenceService({ visitorGoneMs: config.VISITOR_GONE_MS, agentGoneMs: config.AGENT_GONE_MS }, agents, channels, queue, log.child({ part: 'presence' })),
+    publisher,
+    supervision: new SupervisorView(db, engine, agents, queue, publisher, notifier, log.child({ part: 'supervision' })),
   }
 }
 
@@ -52,14 +78,18 @@ export function createServices(db: Database, eventStore: EventStore, config: Con
 export async function bootServices(services: Services): Promise<void> {
   const open = await services.channels.boot()
   await services.queue.boot()
-  const waiting = services.queue.waitingVisitors()
-  services.presence.boot(open, waiting)
+  services.presence.boot(open, services.queue.waitingVisitors())
 }
 
 /** Stop timers and write what is pending. */
 export async function closeServices(services: Services): Promise<void> {
   services.presence.close()
+  services.scheduler.close()
+  services.publisher.close()
+  services.supervision.close()
+  services.agents.close()
   services.chat.close()
   await services.events.drain()
   await services.channels.close()
+  await services.engine.close()
 }

@@ -28,7 +28,10 @@ export const STATE_LABELS: Record<AgentState, string> = {
   ready: 'Ready',
   not_ready: 'Not ready',
   break: 'Break',
+  away: 'Away',
   offline: 'Offline',
+  busy: 'Busy',
+  wrap_up: 'Wrap-up',
 }
 
 export const ROLE_LABELS: Record<AgentRole, string> = {

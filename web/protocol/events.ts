@@ -5,7 +5,7 @@
 import type { z } from 'zod'
 import type * as schema from './schemas.js'
 import type { ChannelEvent, ParticipantRole } from './channel-event.js'
-import type { AgentView, ChannelView, RequestView } from './views.js'
+import type { AgentView, ChannelView, PresenceView, RequestView } from './views.js'
 
 /** Error codes carried by error acks and `error` events (closed union). */
 export type ErrorCode =
@@ -36,6 +36,7 @@ export type ChatTyping = z.input<typeof schema.chatTyping>
 export type ChannelResume = z.input<typeof schema.channelResume>
 export type ChannelAck = z.input<typeof schema.channelAck>
 export type AgentSetState = z.input<typeof schema.agentSetState>
+export type RequestSchedule = z.input<typeof schema.requestSchedule>
 
 export interface ResumeResult {
   channel: ChannelView
@@ -99,24 +100,43 @@ export interface VisitorSession {
 export interface VisitorClientToServer extends ChannelMemberClientEvents {
   'request:create': (payload: RequestCreate, ack: Ack<{ request: RequestView }>) => void
   'request:cancel': (payload: { requestId: string }, ack: Ack<{ request: RequestView }>) => void
+  /** move a waiting request to a later time slot (an overflow choice) */
+  'request:schedule': (payload: RequestSchedule, ack: Ack<{ request: RequestView }>) => void
 }
 
 export interface VisitorServerToClient extends ChannelMemberServerEvents {
   session: (session: VisitorSession) => void
   'request:update': (request: RequestView) => void
+  /** a scheduled session starts soon */
+  'request:reminder': (request: RequestView) => void
 }
 
 export interface AgentSession {
   agent: AgentView
   offers: RequestView[]
   channels: ChannelView[]
+  /** reasons the tenant offers per chosen state */
+  stateReasons: { not_ready: string[]; break: string[]; away: string[] }
 }
 
-export type WithdrawReason = 'accepted' | 'cancelled' | 'abandoned' | 'unavailable'
+export type WithdrawReason = 'accepted' | 'cancelled' | 'abandoned' | 'unavailable' | 'expired' | 'declined' | 'scheduled'
+
+/** What a supervisor watches live. */
+export interface SupervisorSnapshot {
+  queues: (PresenceView['queues'][number] & { longestWaitSec: number })[]
+  waiting: (RequestView & { waitedSec: number; offeredTo: string | null })[]
+  agents: (AgentView & { connected: boolean; overCapacity: boolean; skills: { skill: string; proficiency: number }[] })[]
+  /** agents handling more than their capacity */
+  alerts: { agentId: string; message: string }[]
+  updatedAt: string
+}
 
 export interface AgentClientToServer extends ChannelMemberClientEvents {
   'agent:set-state': (payload: AgentSetState, ack: Ack<{ agent: AgentView }>) => void
   'request:accept': (payload: { requestId: string }, ack: Ack<{ channel: ChannelView }>) => void
+  'request:decline': (payload: { requestId: string }, ack: Ack<{ requestId: string }>) => void
+  /** supervisors and admins: start/stop the live view */
+  'supervisor:watch': (payload: { watch: boolean }, ack: Ack<{ snapshot: SupervisorSnapshot | null }>) => void
 }
 
 export interface AgentServerToClient extends ChannelMemberServerEvents {
@@ -124,4 +144,5 @@ export interface AgentServerToClient extends ChannelMemberServerEvents {
   'agent:updated': (agent: AgentView) => void
   'request:offered': (request: RequestView) => void
   'request:withdrawn': (withdrawal: { requestId: string; reason: WithdrawReason }) => void
+  'supervisor:snapshot': (snapshot: SupervisorSnapshot) => void
 }

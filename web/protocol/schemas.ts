@@ -13,10 +13,26 @@ export const pageUrl = z
   .max(LIMITS.pageUrl)
   .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL')
 
+const slug = z.string().min(1).max(40).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a topic slug')
+const category = z.string().trim().min(1).max(60)
+
 export const requestCreate = z.strictObject({
   clientRequestId: id,
   question: z.string().trim().min(1, 'please type a question').max(LIMITS.question),
   pageUrl: pageUrl.nullable().default(null),
+  /** the topic (queue slug) the visitor picked, if any */
+  topic: slug.nullable().default(null),
+  /** the browser's language (navigator.language) */
+  language: z.string().max(35).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag').nullable().default(null),
+  /** categories of what is in the cart, as skill hints */
+  cartCategories: z.array(category).max(50).default([]),
+  /** when set, book a session for later instead of queueing now */
+  scheduledFor: z.iso.datetime({ offset: true }).nullable().default(null),
+})
+
+export const requestSchedule = z.strictObject({
+  requestId: id,
+  scheduledFor: z.iso.datetime({ offset: true }),
 })
 
 export const requestRef = z.strictObject({ requestId: id })
@@ -45,8 +61,11 @@ export const channelAck = z.strictObject({
 })
 
 export const agentSetState = z.strictObject({
-  state: z.enum(['ready', 'not_ready', 'break']),
+  state: z.enum(['ready', 'not_ready', 'break', 'away']),
+  reason: z.string().trim().min(1).max(60).nullable().default(null),
 })
+
+export const supervisorWatch = z.strictObject({ watch: z.boolean() })
 
 /** Visitor handshake (`io(url, { auth })`). */
 export const visitorHandshake = z.object({
