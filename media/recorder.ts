@@ -49,16 +49,19 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   readonly participantId: string
   readonly producerId: string
   readonly #transport: ms.PlainTransport
+  readonly #consumer: ms.Consumer
   readonly #process: ChildProcess
   readonly #exited: Promise<number | null>
   readonly #sdpDir: string
   #stderr = ''
+  #sentAtClose = 0
   #stopping: Promise<RecordingResult> | undefined
 
   private constructor(init: {
     options: RecorderOptions
     format: RecordingFormat
     transport: ms.PlainTransport
+    consumer: ms.Consumer
     process: ChildProcess
     exited: Promise<number | null>
     sdpDir: string
@@ -69,6 +72,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     this.participantId = init.options.producer.appData.participantId
     this.producerId = init.options.producer.id
     this.#transport = init.transport
+    this.#consumer = init.consumer
     this.#process = init.process
     this.#exited = init.exited
     this.#sdpDir = init.sdpDir
@@ -118,7 +122,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       await Promise.race([waitForListener(port, exited), spawnError])
       await transport.connect({ ip: LOOPBACK, port, rtcpPort: port + 1 })
       await consumer.resume()
-      return new Recorder({ options, format, transport, process: started, exited, sdpDir })
+      return new Recorder({ options, format, transport, consumer, process: started, exited, sdpDir })
     } catch (error) {
       transport.close()
       child?.kill('SIGKILL')
@@ -130,6 +134,14 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   /** Whether stop() was called or the recording ended on its own. */
   get stopped(): boolean {
     return this.#stopping !== undefined
+  }
+
+  /** RTP packets sent to ffmpeg so far. */
+  async packetsSent(): Promise<number> {
+    if (this.#consumer.closed) return this.#sentAtClose
+    const stats = await this.#consumer.getStats().catch(() => [])
+    this.#sentAtClose = stats.reduce((sum, s) => sum + (s.type === 'outbound-rtp' ? s.packetCount : 0), 0)
+    return this.#sentAtClose
   }
 
   /** Stop sending, let ffmpeg finish the file, and describe it. Throws if no audio was recorded. */
@@ -145,11 +157,16 @@ export class Recorder extends EventEmitter<RecorderEvents> {
 
   #stop(reason: RecordingResult['reason']): Promise<RecordingResult> {
     this.#stopping ??= (async () => {
+      const sent = await this.packetsSent()
       this.#transport.close()
-      // 'q' makes ffmpeg finish the trailer; it is ignored while ffmpeg still waits for the
-      // first packets, so fall back to SIGINT (also a clean stop) and finally SIGKILL.
-      this.#process.stdin?.end('q')
-      let code = await within(this.#exited, QUIT_GRACE_MS)
+      // 'q' makes ffmpeg finish the trailer; it is ignored while ffmpeg still waits for its
+      // first packets (then nothing is recorded anyway), so SIGINT (also a clean stop) follows,
+      // and SIGKILL last.
+      let code: number | null | undefined
+      if (sent > 0) {
+        this.#process.stdin?.end('q')
+        code = await within(this.#exited, QUIT_GRACE_MS)
+      }
       if (code === undefined) {
         this.#process.kill('SIGINT')
         code = await within(this.#exited, QUIT_GRACE_MS)

@@ -8,6 +8,7 @@ import type { Services } from '../services/services.js'
 import { adminRoutes } from './admin-routes.js'
 import { requireSameOrigin } from './agent-auth.js'
 import { authRoutes } from './auth-routes.js'
+import { routingAdminRoutes } from './routing-admin-routes.js'
 import { errorHandler, notFound } from './error-handler.js'
 import { widgetRoutes } from './widget-routes.js'
 
@@ -37,7 +38,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   app.use('/api/widget', widgetRoutes(services))
   app.use('/api/auth', requireSameOrigin(options.isOwnOrigin), authRoutes(services, { secureCookies: options.secureCookies, onLogout: options.onLogout }))
-  app.use('/api/admin', requireSameOrigin(options.isOwnOrigin), adminRoutes(services, options.db, options.publicUrl))
+  app.use('/api/admin', requireSameOrigin(options.isOwnOrigin), adminRoutes(services, options.db, options.publicUrl), routingAdminRoutes(services, options.db))
   app.use('/api', notFound())
 
   // The loader URL never changes, so it must revalidate; hashed assets are immutable.

@@ -22,11 +22,37 @@ const ACCOUNTS = [
   { email: 'ben@demo.parley.local', role: 'agent', displayName: 'Ben' },
 ] as const
 
+/** The demo shop's routing: two product lines, two languages, three topics. */
+const SKILLS = [
+  { key: 'language', value: 'en', label: 'English' },
+  { key: 'language', value: 'de', label: 'German' },
+  { key: 'product', value: 'bikes', label: 'Bikes' },
+  { key: 'product', value: 'accessories', label: 'Helmets & locks' },
+]
+const PROFICIENCIES: Record<string, Record<string, number>> = {
+  'anna@demo.parley.local': { 'language=en': 5, 'language=de': 4, 'product=bikes': 5 },
+  'ben@demo.parley.local': { 'language=en': 5, 'product=accessories': 5, 'product=bikes': 2 },
+}
+const QUEUES = [
+  { slug: 'general', name: 'General questions', requirement: '*', priority: 0, isDefault: true, sortOrder: 0 },
+  { slug: 'bikes', name: 'Choosing a bike', requirement: 'product=bikes, proficiency>=3', priority: 1, isDefault: false, sortOrder: 1 },
+  { slug: 'accessories', name: 'Helmets & locks', requirement: 'product=accessories', priority: 0, isDefault: false, sortOrder: 2 },
+]
+const RULES = [
+  { kind: 'page', pattern: '*/products/trail-*', skillKey: 'product', skillValue: 'bikes' },
+  { kind: 'page', pattern: '*/products/city-*', skillKey: 'product', skillValue: 'bikes' },
+  { kind: 'page', pattern: '*/products/helmet-*', skillKey: 'product', skillValue: 'accessories' },
+  { kind: 'page', pattern: '*/products/u-lock-*', skillKey: 'product', skillValue: 'accessories' },
+  { kind: 'cart_category', pattern: 'bikes', skillKey: 'product', skillValue: 'bikes' },
+  { kind: 'cart_category', pattern: 'accessories', skillKey: 'product', skillValue: 'accessories' },
+]
+
 export async function seedDemo(db: Database, options: { dataDir: string; password?: string; shopOrigins: string[] }): Promise<DemoCredentials> {
   const file = path.join(options.dataDir, 'demo-credentials.json')
   const existing = await db.tenant.findUnique({ where: { slug: DEMO_TENANT } })
   if (existing) {
     await allowOrigins(db, existing.id, options.shopOrigins)
+    await seedRouting(db, existing.id)
     try {
       return JSON.parse(fs.readFileSync(file, 'utf8')) as DemoCredentials
     } catch {
@@ -41,10 +67,29 @@ export async function seedDemo(db: Database, options: { dataDir: string; passwor
     ...accounts.map((a, i) => db.agent.create({ data: { id: newId('ag'), tenantId, email: a.email, displayName: a.displayName, role: a.role, passwordHash: hashes[i]! } })),
   ])
   await allowOrigins(db, tenantId, options.shopOrigins)
+  await seedRouting(db, tenantId)
   const credentials = { tenant: DEMO_TENANT, accounts }
   fs.mkdirSync(options.dataDir, { recursive: true })
   fs.writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 })
   return credentials
+}
+
+/** Skills, proficiencies, queues and hint rules, once (a tenant that has queues is left alone). */
+async function seedRouting(db: Database, tenantId: string): Promise<void> {
+  if ((await db.queue.count({ where: { tenantId } })) > 0) return
+  const skillIds = new Map<string, string>()
+  for (const skill of SKILLS) {
+    const id = newId('sk')
+    skillIds.set(`${skill.key}=${skill.value}`, id)
+    await db.skill.create({ data: { id, tenantId, ...skill } })
+  }
+  for (const [email, skills] of Object.entries(PROFICIENCIES)) {
+    const agent = await db.agent.findUnique({ where: { tenantId_email: { tenantId, email } } })
+    if (!agent) continue
+    for (const [skill, proficiency] of Object.entries(skills)) await db.agentSkill.create({ data: { agentId: agent.id, skillId: skillIds.get(skill)!, proficiency } })
+  }
+  for (const queue of QUEUES) await db.queue.create({ data: { id: newId('qu'), tenantId, ...queue } })
+  for (const rule of RULES) await db.skillRule.create({ data: { id: newId('sr'), tenantId, ...rule } })
 }
 
 async function allowOrigins(db: Database, tenantId: string, origins: string[]): Promise<void> {
