@@ -85,6 +85,8 @@ export type RoutingEvent =
   | { type: 'offer-expired'; at: number; requestId: string; agentId: string }
   /** time passed (ring timeouts, relaxation): route again */
   | { type: 'tick'; at: number }
+  /** the tenant changed its routing settings: they apply from here on */
+  | { type: 'settings'; at: number; settings: RouterSettings }
 
 export type RoutingDecision =
   | { type: 'offer'; requestId: string; agentId: string; expiresAt: number }
@@ -103,6 +105,7 @@ export function applyEvent(state: RoutingState, event: RoutingEvent, settings: R
       break
     }
     case 'tick':
+    case 'settings':
       break
     case 'agent-removed':
       clearOfferOf(state, event.agentId)
@@ -279,11 +282,13 @@ export function route(state: RoutingState, now: number, settings: RouterSettings
  * the decisions in order. Decision events in the log (offer-made/expired) are skipped: the
  * replay takes its own, which is how a test proves the log reproduces the live decisions.
  */
-export function replay(events: readonly RoutingEvent[], settings: RouterSettings = DEFAULT_ROUTER_SETTINGS): RoutingDecision[] {
+export function replay(events: readonly RoutingEvent[], initial: RouterSettings = DEFAULT_ROUTER_SETTINGS): RoutingDecision[] {
   const state = emptyRoutingState()
   const all: RoutingDecision[] = []
+  let settings = initial
   for (const event of events) {
     if (event.type === 'offer-made' || event.type === 'offer-expired') continue
+    if (event.type === 'settings') settings = event.settings
     applyEvent(state, event, settings)
     for (const decision of route(state, event.at, settings)) {
       all.push(decision)

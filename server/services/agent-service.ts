@@ -85,7 +85,10 @@ export class AgentService {
     agent.maxCalls = row.maxCalls
     agent.skills = new Map(row.skills.map((s) => [`${s.skill.key}=${s.skill.value}`, s.proficiency]))
     this.emitUpsert(agent)
-    this.notifier.agentUpdated(this.view(agent))
+    // A new capacity may make the agent busy, or free again.
+    if (agent.state === 'ready' && this.atCapacity(agent)) await this.transition(agent, 'busy', null, null)
+    else if (agent.state === 'busy' && !this.atCapacity(agent)) await this.transition(agent, 'ready', null, null)
+    else this.notifier.agentUpdated(this.view(agent))
   }
 
   /** The agent picks a state (with an optional reason from the tenant's list). */

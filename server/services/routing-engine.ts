@@ -1,8 +1,9 @@
 /**
  * Runs the pure router live, per tenant: every input event goes through the same reducer
- * the replay uses, a routing pass follows (coalesced per tick), decisions are applied as
- * events, and everything is appended to the tenant's routing log so it can be replayed.
- * Timers wake it for ring timeouts and relaxation steps.
+ * the replay uses and is followed by a routing pass at the event's own time, decisions are
+ * applied as events, and everything is appended to the tenant's routing log — so replaying
+ * the log (domain/router.ts replay) yields exactly the live decisions. Timers submit `tick`
+ * events for ring timeouts and relaxation steps.
  */
 import {
   applyEvent,
@@ -14,6 +15,7 @@ import {
   type RoutingEvent,
   type RoutingState,
 } from '../domain/router.js'
+import { serializeRoutingEvent } from '../domain/routing-log.js'
 import type { Logger } from '../log.js'
 import type { Database } from '../store/database.js'
 import type { RoutingDirectory } from './routing-directory.js'
@@ -21,7 +23,12 @@ import type { RoutingDirectory } from './routing-directory.js'
 interface TenantEngine {
   state: RoutingState
   settings: RouterSettings
-  scheduled: boolean
+  /** events submitted while a pass runs (a decision's side effect may submit) */
+  inbox: RoutingEvent[]
+  running: boolean
+  /** settings were read from the tenant at least once */
+  configured: boolean
+  notifyScheduled: boolean
   timer: ReturnType<typeof setTimeout> | null
   timerAt: number
 }
@@ -59,22 +66,44 @@ export class RoutingEngine {
     return this.engine(tenantId).settings
   }
 
-  /** Feed one event; a routing pass follows in the same tick. */
+  /** Feed one event; a routing pass at the event's time follows at once. */
   submit(tenantId: string, event: RoutingEvent): void {
     const engine = this.engine(tenantId)
-    applyEvent(engine.state, event, engine.settings)
-    this.record(tenantId, event)
-    this.schedule(tenantId)
+    engine.inbox.push(event)
+    if (engine.running || this.closed) return
+    engine.running = true
+    try {
+      for (let next = engine.inbox.shift(); next; next = engine.inbox.shift()) {
+        if (next.type === 'settings') engine.settings = next.settings
+        applyEvent(engine.state, next, engine.settings)
+        this.record(tenantId, next)
+        this.pass(tenantId, next.at)
+      }
+    } finally {
+      engine.running = false
+    }
+    this.armTimer(tenantId, Date.now())
+    this.notifyChanged(tenantId)
   }
 
-  /** Use the tenant's current settings (ring timeout, aging, no-answer rule). */
+  /** Use the tenant's current settings (ring timeout, aging, no-answer rule); logged, so replays use them too. */
   async configure(tenantId: string): Promise<void> {
     const { settings } = await this.directory.get(tenantId)
-    this.engine(tenantId).settings = {
+    const next: RouterSettings = {
       ringTimeoutMs: settings.ringTimeoutSec * 1000,
       agePerPriorityMs: settings.agePerPrioritySec * 1000,
       notReadyOnNoAnswer: settings.notReadyOnNoAnswer,
     }
+    const engine = this.engine(tenantId)
+    if (JSON.stringify(next) === JSON.stringify(engine.settings) && engine.configured) return
+    engine.settings = next
+    engine.configured = true
+    this.submit(tenantId, { type: 'settings', at: Date.now(), settings: next })
+  }
+
+  /** Write buffered log entries now (tests and shutdown). */
+  flush(): Promise<void> {
+    return this.flushLog()
   }
 
   async close(): Promise<void> {
@@ -86,28 +115,16 @@ export class RoutingEngine {
   private engine(tenantId: string): TenantEngine {
     let engine = this.tenants.get(tenantId)
     if (!engine) {
-      engine = { state: emptyRoutingState(), settings: { ringTimeoutMs: 20_000, agePerPriorityMs: 60_000, notReadyOnNoAnswer: true }, scheduled: false, timer: null, timerAt: 0 }
+      engine = { state: emptyRoutingState(), settings: { ringTimeoutMs: 20_000, agePerPriorityMs: 60_000, notReadyOnNoAnswer: true }, inbox: [], running: false, configured: false, notifyScheduled: false, timer: null, timerAt: 0 }
       this.tenants.set(tenantId, engine)
       void this.configure(tenantId).catch((error: unknown) => this.log.warn({ err: error, tenantId }, 'routing settings unavailable, using defaults'))
     }
     return engine
   }
 
-  private schedule(tenantId: string): void {
+  private pass(tenantId: string, now: number): void {
     const engine = this.engine(tenantId)
-    if (engine.scheduled || this.closed) return
-    engine.scheduled = true
-    queueMicrotask(() => {
-      engine.scheduled = false
-      this.pass(tenantId)
-    })
-  }
-
-  private pass(tenantId: string): void {
-    const engine = this.engine(tenantId)
-    const now = Date.now()
-    const decisions = route(engine.state, now, engine.settings)
-    for (const decision of decisions) {
+    for (const decision of route(engine.state, now, engine.settings)) {
       const event = decisionEvent(decision, now)
       applyEvent(engine.state, event, engine.settings)
       this.record(tenantId, event)
@@ -117,14 +134,23 @@ export class RoutingEngine {
         this.log.error({ err: error, decision }, 'routing decision failed')
       }
     }
-    for (const listener of this.changeListeners) {
-      try {
-        listener(tenantId)
-      } catch (error) {
-        this.log.error({ err: error }, 'routing change listener failed')
+  }
+
+  /** Listeners (positions, presence, supervisors) hear once per burst of events. */
+  private notifyChanged(tenantId: string): void {
+    const engine = this.engine(tenantId)
+    if (engine.notifyScheduled) return
+    engine.notifyScheduled = true
+    queueMicrotask(() => {
+      engine.notifyScheduled = false
+      for (const listener of this.changeListeners) {
+        try {
+          listener(tenantId)
+        } catch (error) {
+          this.log.error({ err: error }, 'routing change listener failed')
+        }
       }
-    }
-    this.armTimer(tenantId, now)
+    })
   }
 
   /** Wake up for the next ring timeout or relaxation step. */
@@ -154,7 +180,7 @@ export class RoutingEngine {
   }
 
   private record(tenantId: string, event: RoutingEvent): void {
-    this.logBuffer.push({ tenantId, at: new Date(event.at), type: event.type, payload: JSON.stringify(event, (_key, value) => (value instanceof Map ? Object.fromEntries(value) : value)) })
+    this.logBuffer.push({ tenantId, at: new Date(event.at), type: event.type, payload: serializeRoutingEvent(event) })
     if (!this.logTimer) {
       this.logTimer = setTimeout(() => void this.flushLog(), LOG_FLUSH_MS)
       this.logTimer.unref()
