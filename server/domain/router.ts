@@ -184,8 +184,22 @@ function clearOfferOf(state: RoutingState, agentId: string): void {
   agent.offering = null
 }
 
+/** Relaxed requirements per request and number of steps applied (they only change at step times). */
+const relaxedCache = new WeakMap<object, { due: number; requirement: SkillRequirement }>()
+
 /** The requirement after the relaxation steps due by `waitedMs`. */
 export function relaxedRequirement(request: Pick<RoutingRequest, 'requirement' | 'relaxSteps'>, waitedMs: number): SkillRequirement {
+  let due = 0
+  for (const step of request.relaxSteps) if (step.afterMs <= waitedMs) due++
+  if (due === 0) return request.requirement
+  const cached = relaxedCache.get(request)
+  if (cached?.due === due) return cached.requirement
+  const requirement = relax(request, waitedMs)
+  relaxedCache.set(request, { due, requirement })
+  return requirement
+}
+
+function relax(request: Pick<RoutingRequest, 'requirement' | 'relaxSteps'>, waitedMs: number): SkillRequirement {
   let { clauses, minProficiency } = request.requirement
   for (const step of request.relaxSteps) {
     if (step.afterMs > waitedMs) continue
@@ -247,24 +261,38 @@ export function route(state: RoutingState, now: number, settings: RouterSettings
     }
   }
   const expired = new Set(decisions.map((d) => d.requestId))
-  const free = [...state.agents.values()].filter((agent) => isRoutable(agent) && !busy.has(agent.id))
+  // Only agents with a free slot of some kind can take anything: a busy floor costs nothing to scan.
+  const free = [...state.agents.values()].filter((agent) => isRoutable(agent) && !busy.has(agent.id) && (canTake(agent, 'chat') || canTake(agent, 'call')))
   if (free.length === 0) return decisions
   const bySkill = indexBySkill(free)
-  let offered = 0
-  for (const request of orderRequests(state.requests.values(), now, settings)) {
-    if (offered >= free.length) break
+  // Only requests some free agent qualifies for can be served in this pass: find them (cheap
+  // with few free agents), then serve them in waiting order, each taking its best agent.
+  const servable: { request: RoutingRequest; candidates: { agent: RoutingAgent; tier: number }[]; key: number }[] = []
+  for (const request of state.requests.values()) {
     if (request.offer && !expired.has(request.id)) continue
     const requirement = relaxedRequirement(request, now - request.enqueuedAt)
     const first = requirement.clauses[0]
-    const pool = first ? first.values.flatMap((value) => bySkill.get(`${first.key}=${value}`) ?? []) : free
-    let fresh: { agent: RoutingAgent; tier: number } | null = null
-    let passed: { agent: RoutingAgent; tier: number } | null = null
+    const pool = !first ? free : first.values.length === 1 ? (bySkill.get(`${first.key}=${first.values[0]}`) ?? []) : first.values.flatMap((value) => bySkill.get(`${first.key}=${value}`) ?? [])
+    if (pool.length === 0) continue
+    let candidates: { agent: RoutingAgent; tier: number }[] | null = null
     for (const agent of pool) {
-      if (busy.has(agent.id) || !canTake(agent, request.kind)) continue
+      if (!canTake(agent, request.kind)) continue
       const tier = proficiencyFor(agent.skills, requirement)
       if (tier === null) continue
-      const candidate = { agent, tier }
-      if (request.passedBy.includes(agent.id)) {
+      ;(candidates ??= []).push({ agent, tier })
+    }
+    if (candidates) servable.push({ request, candidates, key: request.priority * settings.agePerPriorityMs - request.enqueuedAt })
+  }
+  // Same order as orderRequests (priority aged by waiting), without sorting everyone.
+  servable.sort((a, b) => b.key - a.key || a.request.enqueuedAt - b.request.enqueuedAt || (a.request.id < b.request.id ? -1 : a.request.id > b.request.id ? 1 : 0))
+  let offered = 0
+  for (const { request, candidates } of servable) {
+    if (offered >= free.length) break
+    let fresh: { agent: RoutingAgent; tier: number } | null = null
+    let passed: { agent: RoutingAgent; tier: number } | null = null
+    for (const candidate of candidates) {
+      if (busy.has(candidate.agent.id)) continue
+      if (request.passedBy.includes(candidate.agent.id)) {
         if (!passed || better(candidate, passed)) passed = candidate
       } else if (!fresh || better(candidate, fresh)) fresh = candidate
     }
