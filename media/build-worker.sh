@@ -2,7 +2,8 @@
 # Builds the mediasoup 3.12.16 worker offline against Debian 12 system libraries and installs it
 # at mediasoup's default path (node_modules/mediasoup/worker/out/Release/mediasoup-worker).
 #
-#   bash media/build-worker.sh          # from anywhere; the repo is this script's parent folder
+#   bash media/build-worker.sh          # build or copy from cache, install (from anywhere)
+#   bash media/build-worker.sh --key    # print the cache key (e.g. for a CI cache) and exit
 #
 # mediasoup's own postinstall downloads a prebuilt binary or builds with meson subprojects that
 # download their sources; neither works offline, so package.json disables it (allowScripts).
@@ -17,6 +18,11 @@
 set -euo pipefail
 
 die() { echo "build-worker: $*" >&2; exit 1; }
+case "${1:-}" in
+  '') MODE=install ;;
+  --key) MODE=key ;;
+  *) die "unknown argument $1 (usage: bash media/build-worker.sh [--key])" ;;
+esac
 log() { echo "build-worker: $*"; }
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -44,6 +50,7 @@ fi
 SELF_HASH=$(sha256sum "$SELF" | cut -c1-12)
 LIBS_HASH=$(dpkg-query -W -f='${Package}=${Version}\n' "${LIB_DEBS[@]}" | sort | sha256sum | cut -c1-12)
 KEY="mediasoup-$MS_VERSION-$(uname -m)-$SELF_HASH-$LIBS_HASH"
+if [ "$MODE" = key ]; then echo "$KEY"; exit 0; fi
 CACHE_ROOT="${MEDIASOUP_WORKER_CACHE:-$HOME/.cache/parley/mediasoup-worker}"
 CACHED="$CACHE_ROOT/$KEY/mediasoup-worker"
 OUT_DIR="$MS_DIR/worker/out/Release"

@@ -72,6 +72,8 @@ export interface MediaParticipantContext {
   findProducer(producerId: string): ms.Producer<ProducerAppData> | undefined
   /** every producer of the room */
   allProducers(): ms.Producer<ProducerAppData>[]
+  /** the room is closing (its participants' consumers close without notice) */
+  roomClosed(): boolean
 }
 
 const SOURCE_KIND: Record<ProduceOptions['source'], ms.MediaKind> = { audio: 'audio', video: 'video', screen: 'video' }
@@ -223,7 +225,7 @@ export class MediaParticipant extends EventEmitter<MediaParticipantEvents> {
     consumer.on('producerresume', () => changed('producer-resumed'))
     consumer.observer.once('close', () => {
       this.#consumers.delete(consumer.id)
-      if (!this.#closed) changed('closed')
+      if (!this.#closed && !this.#context.roomClosed()) changed('closed')
     })
     return {
       id: consumer.id,

@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InvalidStateError, MediaNotFoundError, MediaRequestError } from './errors.js'
 import type { MediasoupGateway } from './media-gateway.js'
+import type { ActiveSpeakerEvent } from './media-room.js'
 import type { MediaFailedEvent } from './types.js'
-import { BrowserHarness, nextEvent, startGateway, waitFor } from './test-support/harness.js'
+import { BROWSER_TEST_MS, BrowserHarness, nextEvent, startGateway, waitFor } from './test-support/harness.js'
 
 let gateway: MediasoupGateway
 let harness: BrowserHarness
@@ -24,13 +25,13 @@ afterAll(async () => {
 describe('MediaRoom with two browsers', () => {
   it('carries audio and video both ways, pauses audio, detects failures and closes everything', async () => {
     const room = await gateway.createRoom('call-1')
-    const activeSpeaker = nextEvent(room, 'active-speaker')
+    const activeSpeaker = nextEvent<ActiveSpeakerEvent>(room, 'active-speaker')
     const alice = await harness.open('call-1', 'alice')
     const bob = await harness.open('call-1', 'bob')
     await alice.join()
     await bob.join()
     const aliceProducers = await alice.produce({ audio: true, video: true })
-    const bobProducers = await bob.produce({ audio: true, video: true })
+    expect(Object.keys(await bob.produce({ audio: true, video: true })).sort()).toEqual(['audio', 'video'])
     expect(Object.keys(aliceProducers).sort()).toEqual(['audio', 'video'])
     expect(room.producers().map((p) => `${p.participantId}:${p.source}`).sort()).toEqual(['alice:audio', 'alice:video', 'bob:audio', 'bob:video'])
 
@@ -59,7 +60,9 @@ describe('MediaRoom with two browsers', () => {
 
     // Pausing alice's audio producer stops audio packets at bob, while video keeps flowing.
     const aliceAudio = room.participant('alice')
+    const told = nextEvent<{ producerId: string; change: string }>(room.participant('bob'), 'consumer-changed', (e) => e.change === 'producer-paused')
     await aliceAudio.pauseProducer(aliceProducers.audio!)
+    expect((await told).producerId).toBe(aliceProducers.audio)
     // let in-flight packets land, then take a baseline once two reads agree
     const paused = await waitFor('audio to stop at bob', async () => {
       const first = await bob.packetsByKind()
@@ -82,9 +85,8 @@ describe('MediaRoom with two browsers', () => {
     const gone = nextEvent<MediaFailedEvent>(gateway, 'media-failed', (e) => e.participantId === 'alice')
     const t0 = Date.now()
     await alice.close()
-    const goneReason = (await gone).reason
-    console.log(`page closed → media-failed reason ${goneReason} after ${Date.now() - t0} ms`)
-    expect(['dtls', 'ice', 'timeout']).toContain(goneReason)
+    // (Chromium sends no DTLS close alert when a page goes: here it is the media timeout.)
+    expect(['dtls', 'ice', 'timeout']).toContain((await gone).reason)
     expect(Date.now() - t0).toBeLessThan(10_000)
 
     // Usage: both participants have audio and video time.
@@ -109,7 +111,7 @@ describe('MediaRoom with two browsers', () => {
     expect(() => room.join('carol')).toThrow(InvalidStateError)
     room.close() // idempotent
     await bob.close()
-  })
+  }, BROWSER_TEST_MS)
 
   it('refuses ids and requests that do not belong to the participant', async () => {
     const room = await gateway.createRoom('call-2')

@@ -4,7 +4,7 @@
  * metering and an optional recording. Closing the room closes everything in it.
  */
 import { EventEmitter } from 'node:events'
-import { InvalidStateError, MediaConflictError, MediaNotFoundError } from './errors.js'
+import { InvalidStateError, MediaConflictError, MediaNotFoundError, type RecorderError } from './errors.js'
 import { CODEC_CAPABILITIES, type CodecName, type MediaConfig } from './media-config.js'
 import { MediaParticipant, type ParticipantStats } from './media-participant.js'
 import { MediaWatchdog } from './media-watchdog.js'
@@ -52,6 +52,8 @@ export type MediaRoomEvents = {
   dtmf: [DtmfEvent & { roomId: string }]
   /** a recording ended without stopRecording (its producer closed) */
   'recording-stopped': [RecordingResult]
+  /** a recording that ended on its own left no usable file */
+  'recording-failed': [{ roomId: string; file: string; error: RecorderError }]
   close: [RoomClosedEvent]
 }
 
@@ -147,6 +149,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
         transportCreated: (id, transport) => this.#watchdog.watchTransport(id, transport),
         findProducer: (producerId) => this.#producers.get(producerId),
         allProducers: () => [...this.#producers.values()],
+        roomClosed: () => this.#closed,
       },
       participantId,
       options.rtpCapabilities,
@@ -262,6 +265,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       if (this.#recorder === recorder) this.#recorder = undefined
       this.emit('recording-stopped', result)
     })
+    recorder.once('error', (error) => {
+      if (this.#recorder === recorder) this.#recorder = undefined
+      this.emit('recording-failed', { roomId: this.id, file: recorder.file, error })
+    })
     return { file: recorder.file, participantId: recorder.participantId, format: recorder.format }
   }
 
@@ -314,7 +321,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     producer.observer.once('close', () => {
       this.#producers.delete(producer.id)
       this.#meter.stop(producer.id)
-      if (!this.#closed) this.emit('producer-closed', { ...info(producer), paused: producer.paused })
+      if (!this.#closed) this.emit('producer-closed', info(producer))
     })
     this.emit('producer-added', info(producer))
   }

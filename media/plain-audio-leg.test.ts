@@ -10,7 +10,7 @@ import type { MediasoupGateway } from './media-gateway.js'
 import type { DtmfEvent } from './plain-audio-leg.js'
 import { payloadType, ssrcOf } from './rtp-packet.js'
 import type { MediaFailedEvent } from './types.js'
-import { BrowserHarness, nextEvent, startGateway, waitFor } from './test-support/harness.js'
+import { BROWSER_TEST_MS, BrowserHarness, nextEvent, startGateway, waitFor } from './test-support/harness.js'
 
 let gateway: MediasoupGateway
 let harness: BrowserHarness
@@ -179,7 +179,7 @@ describe('PlainAudioLeg', () => {
     peerA.close()
     peerB.close()
     await Promise.all([alice.close(), bob.close()])
-  })
+  }, BROWSER_TEST_MS)
 
   it('is only available in rooms created for the phone', async () => {
     const room = await gateway.createRoom('video-only')

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InvalidStateError, MediaConflictError, RecorderError } from './errors.js'
 import type { MediasoupGateway } from './media-gateway.js'
 import type { RecordingResult } from './recorder.js'
-import { BrowserHarness, nextEvent, startGateway, waitFor } from './test-support/harness.js'
+import { BROWSER_TEST_MS, BrowserHarness, nextEvent, startGateway, waitFor } from './test-support/harness.js'
 
 let gateway: MediasoupGateway
 let harness: BrowserHarness
@@ -53,7 +53,7 @@ describe('room recording', () => {
     const room = await gateway.createRoom('rec-1')
     const alice = await harness.open('rec-1', 'alice')
     await alice.join()
-    await alice.produce({ audio: true, video: true })
+    const producers = await alice.produce({ audio: true, video: true })
     await expect(room.stopRecording()).rejects.toThrow(InvalidStateError)
 
     const file = path.join(dir, 'alice.ogg')
@@ -63,7 +63,11 @@ describe('room recording', () => {
     // ~2 s of audio (20 ms packets) reach the recorder.
     const start = await producerPackets('rec-1', 'alice')
     await waitFor('100 more audio packets', async () => (await producerPackets('rec-1', 'alice')) > start + 100)
+    // Muted when the recording stops: no packet flows, the file must still be complete at once.
+    await room.participant('alice').pauseProducer(producers.audio!)
+    const t0 = Date.now()
     const result = await room.stopRecording()
+    expect(Date.now() - t0).toBeLessThan(3000)
     expect(result).toMatchObject({ file, format: 'ogg-opus', participantId: 'alice', reason: 'stopped' })
     expect(result.bytes).toBeGreaterThan(1000)
     expect(room.recording).toBe(false)
@@ -74,7 +78,7 @@ describe('room recording', () => {
     expect(info.duration).toBeGreaterThan(1.5)
     room.close()
     await alice.close()
-  })
+  }, BROWSER_TEST_MS)
 
   it('records a phone leg to WAV and stops by itself when the recorded producer goes', async () => {
     const room = await gateway.createRoom('rec-2', { phone: true })
@@ -114,7 +118,7 @@ describe('room recording', () => {
     }
     await expect(room.startRecording({ file: path.join(dir, 'none.wav') })).rejects.toThrow(InvalidStateError) // no audio left
     room.close()
-  })
+  }, BROWSER_TEST_MS)
 
   it('fails clearly when no audio ever arrived', async () => {
     const room = await gateway.createRoom('rec-3', { phone: true })
@@ -122,5 +126,5 @@ describe('room recording', () => {
     await room.startRecording({ file: path.join(dir, 'silent.wav') })
     await expect(room.stopRecording()).rejects.toThrow(RecorderError)
     room.close()
-  })
+  }, BROWSER_TEST_MS)
 })

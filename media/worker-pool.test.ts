@@ -9,7 +9,7 @@ import { parseMediaConfig } from './media-config.js'
 import type { MediasoupGateway } from './media-gateway.js'
 import type { RoomClosedEvent } from './media-room.js'
 import type { MediaFailedEvent } from './types.js'
-import { BrowserHarness, nextEvent, startGateway, waitFor } from './test-support/harness.js'
+import { BROWSER_TEST_MS, BrowserHarness, nextEvent, startGateway, waitFor } from './test-support/harness.js'
 import { workerBinaryExists } from './worker-binary.js'
 import { type WorkerDiedEvent, WorkerPool } from './worker-pool.js'
 
@@ -104,5 +104,5 @@ describe('a worker killed mid-call', () => {
     await bob.consumeAll()
     await bob.waitForGrowth(['audio', 'video'])
     g.closeRoom('call-k')
-  })
+  }, BROWSER_TEST_MS)
 })

@@ -18,6 +18,9 @@ import type { MediaRoom } from '../media-room.js'
 
 const here = path.dirname(new URL(import.meta.url).pathname)
 
+/** Time limit of a test driving Chromium (generous: the suite may share 2 cores with others). */
+export const BROWSER_TEST_MS = 120_000
+
 /** Start a gateway on a random port range below the ephemeral ports (retrying if taken). */
 export async function startGateway(options: MediaConfigInput = {}): Promise<MediasoupGateway> {
   let lastError: unknown
