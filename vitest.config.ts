@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['server/**/*.test.ts', 'web/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['server/**/*.test.ts', 'web/**/*.test.ts', 'test/**/*.test.ts', 'media/**/*.test.ts', 'sip/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
