@@ -4,6 +4,9 @@
  * - widget loader size, gzipped (budget 7 KB)
  * - chat fan-out latency (visitor sends, agent receives) with 1,000 concurrent channels on
  *   one Parley process, and the same load through a bare socket.io relay in the same run
+ * - routing decision latency with 1,000 agents and 10,000 waiting requests (bench/routing-latency.ts)
+ * - a simulated day: our wait estimates vs the baseline formula against actual waits
+ *   (bench/wait-simulation.ts)
  *
  * The servers run in their own processes; this process is the load generator. Both systems
  * are set up first, then measured in alternating windows (relay, Parley, relay, ...) so that
@@ -21,6 +24,8 @@ import { hashPassword } from '../server/auth/password.js'
 import { openDatabase } from '../server/store/database.js'
 import { newId } from '../server/store/ids.js'
 import type { ChannelEvent } from '../web/protocol/channel-event.js'
+import { measureRoutingLatency } from './routing-latency.js'
+import { simulateDay } from './wait-simulation.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 1000)
@@ -287,6 +292,17 @@ async function main(): Promise<void> {
   try {
     const widgetLoader = loaderSize()
     console.log(`widget loader: ${widgetLoader.gzipBytes} B gzipped (budget ${widgetLoader.budgetGzipBytes})`)
+    const routingLatency = measureRoutingLatency()
+    console.log(`routing pass with ${routingLatency.agents} agents and ${routingLatency.waiting} waiting: p50 ${routingLatency.p50Ms} ms, p99 ${routingLatency.p99Ms} ms`)
+    const days = [2026, 7, 99].map((seed) => ({ seed, ...simulateDay(seed) }))
+    const waitEstimate = {
+      what: 'a simulated 12-hour day per seed (arrivals with two peaks, 15 agents in shifts with breaks, 3 chats each, log-normal chat lengths); estimate told on arrival vs the actual wait',
+      baselineFormula: '((position - 1) / staffed agents + 1) * mean handle time',
+      days,
+      oursMaeSec: Math.round((days.reduce((sum, d) => sum + d.ours.maeSec, 0) / days.length) * 10) / 10,
+      baselineMaeSec: Math.round((days.reduce((sum, d) => sum + d.baseline.maeSec, 0) / days.length) * 10) / 10,
+    }
+    console.log(`wait estimate MAE over ${days.length} simulated days: ours ${waitEstimate.oursMaeSec} s, baseline ${waitEstimate.baselineMaeSec} s`)
     console.log(`chat fan-out: ${CHANNELS} channels, ${RATE} msg/s, ${ROUNDS} alternating windows of ${SECONDS} s per system`)
     const systems = [await bareRelay(), await parley(dir)]
     const windows = new Map<string, Window[]>(systems.map((s) => [s.name, []]))
@@ -314,6 +330,8 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` },
       widgetLoader,
+      routingLatency,
+      waitEstimate,
       chatFanOut: {
         channels: CHANNELS,
         ratePerSecond: RATE,

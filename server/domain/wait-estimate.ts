@@ -24,6 +24,13 @@ export interface Staffing {
   busySlots: number
   /** mean handle time of one conversation, seconds */
   handleTimeSec: number
+  /**
+   * mean time left of a conversation already under way: (1 + CV^2) / 2 x handle time; equal
+   * to the handle time for exponential lengths, shorter when lengths vary less
+   */
+  residualSec?: number
+  /** mean time an agent takes to answer an offer, seconds */
+  answerSec?: number
 }
 
 const Z80 = 1.2816 // the 10% / 90% quantiles of a standard normal
@@ -38,13 +45,22 @@ function gammaQuantile(shape: number, rate: number, z: number): number {
 /** Expected wait of the request at 1-based `position` among those waiting. */
 export function positionWait(position: number, staffing: Staffing): WaitEstimate | null {
   if (staffing.slots <= 0 || staffing.handleTimeSec <= 0) return null // nobody to serve: no honest estimate
+  const answer = staffing.answerSec ?? 0
   const free = Math.max(0, staffing.slots - staffing.busySlots)
   const needed = position - free
-  if (needed <= 0) return { seconds: 0, lowSeconds: 0, highSeconds: 0 }
-  // Busy slots finish at busy/AHT per second; with nothing busy (all slots just freed) use all slots.
-  const rate = Math.max(1, staffing.busySlots) / staffing.handleTimeSec
-  const mean = needed / rate
-  return { seconds: mean, lowSeconds: gammaQuantile(needed, rate, -Z80), highSeconds: gammaQuantile(needed, rate, Z80) }
+  if (needed <= 0) return { seconds: answer, lowSeconds: answer / 2, highSeconds: answer * 2 }
+  // The first departure of each busy slot comes after its residual time, later ones after full conversations.
+  const busy = Math.max(1, staffing.busySlots)
+  const residual = staffing.residualSec ?? staffing.handleTimeSec
+  const mean = (Math.min(needed, busy) * residual + Math.max(0, needed - busy) * staffing.handleTimeSec) / busy
+  const rate = needed / mean // Gamma(needed, rate) with that mean
+  return { seconds: mean + answer, lowSeconds: gammaQuantile(needed, rate, -Z80) + answer / 2, highSeconds: gammaQuantile(needed, rate, Z80) + answer * 2 }
+}
+
+/** Mean residual life of conversations from the mean and mean square of their lengths. */
+export function residualLife(meanSec: number, meanSquareSec: number): number {
+  if (meanSec <= 0) return 0
+  return meanSquareSec / (2 * meanSec)
 }
 
 /** Erlang C: probability an arrival has to wait, with `servers` and offered load `traffic` (Erlangs). */

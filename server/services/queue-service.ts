@@ -225,6 +225,7 @@ export class QueueService {
       agent,
     )
     this.requests.delete(requestId)
+    if (request.queue) this.estimator.recordAnswer(request.queue.id, (Date.now() - (offer.expiresAt - this.engine.settingsOf(tenantId).ringTimeoutMs)) / 1000, request.defaultHandleTimeSec)
     this.engine.submit(tenantId, { type: 'offer-accepted', at: Date.now(), requestId, agentId })
     this.notifier.requestUpdated(request.visitor.id, { ...this.view(request), status: 'accepted', position: null, estimate: null, overflow: false, channelId: channel.id })
     return channel

@@ -5,7 +5,7 @@
  */
 import { canTake, type RoutingState } from '../domain/router.js'
 import { proficiencyFor } from '../domain/skill-requirement.js'
-import { arrivalWait, MovingMean, positionWait, type Staffing, type WaitEstimate } from '../domain/wait-estimate.js'
+import { arrivalWait, MovingMean, positionWait, residualLife, type Staffing, type WaitEstimate } from '../domain/wait-estimate.js'
 import type { Database } from '../store/database.js'
 import type { RoutingQueue } from './routing-directory.js'
 
@@ -16,6 +16,10 @@ const ARRIVAL_WEIGHT = 0.2
 
 interface QueueStats {
   handleTime: MovingMean
+  /** mean square of handle times (their spread shortens the time left of ongoing ones) */
+  handleTimeSquare: MovingMean
+  /** seconds agents take to answer an offer */
+  answerTime: MovingMean
   /** mean seconds between arrivals */
   interArrival: MovingMean
   lastArrivalAt: number | null
@@ -36,7 +40,12 @@ export class WaitEstimator {
         select: { createdAt: true, endedAt: true },
       })
       const stats = this.of(queue.id, queue.defaultHandleTimeSec)
-      for (const channel of recent.reverse()) if (channel.endedAt) stats.handleTime.add((channel.endedAt.getTime() - channel.createdAt.getTime()) / 1000)
+      for (const channel of recent.reverse()) {
+        if (!channel.endedAt) continue
+        const seconds = (channel.endedAt.getTime() - channel.createdAt.getTime()) / 1000
+        stats.handleTime.add(seconds)
+        stats.handleTimeSquare.add(seconds * seconds)
+      }
     }
   }
 
@@ -47,7 +56,13 @@ export class WaitEstimator {
   }
 
   recordHandled(queueId: string, seconds: number, defaultHandleTimeSec: number): void {
-    this.of(queueId, defaultHandleTimeSec).handleTime.add(Math.max(1, seconds))
+    const stats = this.of(queueId, defaultHandleTimeSec)
+    stats.handleTime.add(Math.max(1, seconds))
+    stats.handleTimeSquare.add(Math.max(1, seconds) ** 2)
+  }
+
+  recordAnswer(queueId: string, seconds: number, defaultHandleTimeSec: number): void {
+    this.of(queueId, defaultHandleTimeSec).answerTime.add(Math.max(0, seconds))
   }
 
   handleTimeSec(queueId: string, defaultHandleTimeSec: number): number {
@@ -69,7 +84,8 @@ export class WaitEstimator {
         busySlots += Math.min(agent.load.chat, agent.capacity.chat)
       }
     }
-    return { slots, busySlots, handleTimeSec: this.handleTimeSec(queue.id, defaultHandleTimeSec) }
+    const stats = this.of(queue.id, defaultHandleTimeSec)
+    return { slots, busySlots, handleTimeSec: stats.handleTime.mean, residualSec: residualLife(stats.handleTime.mean, stats.handleTimeSquare.mean), answerSec: stats.answerTime.mean }
   }
 
   /** For a request at 1-based `position` in its queue. */
@@ -86,7 +102,12 @@ export class WaitEstimator {
   private of(queueId: string, defaultHandleTimeSec: number): QueueStats {
     let stats = this.stats.get(queueId)
     if (!stats) {
-      stats = { handleTime: new MovingMean(HANDLE_WEIGHT, defaultHandleTimeSec), interArrival: new MovingMean(ARRIVAL_WEIGHT, 3600), lastArrivalAt: null }
+      // Until measured: exponential-like spread (mean square 2 x mean^2) and a few seconds to answer.
+      stats = {
+        handleTime: new MovingMean(HANDLE_WEIGHT, defaultHandleTimeSec),
+        handleTimeSquare: new MovingMean(HANDLE_WEIGHT, 2 * defaultHandleTimeSec * defaultHandleTimeSec),
+        answerTime: new MovingMean(HANDLE_WEIGHT, 5),
+        interArrival: new MovingMean(ARRIVAL_WEIGHT, 3600), lastArrivalAt: null }
       this.stats.set(queueId, stats)
     }
     return stats
