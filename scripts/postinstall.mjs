@@ -14,3 +14,6 @@ for (const provider of ['sqlite', 'postgres']) {
   })
 }
 console.log('parley: generated Prisma clients (sqlite, postgres)')
+
+// sip.js 0.21.2's grammar rebuilds its parser tables on every parse: cache them (sip/patch-sipjs.mjs).
+execFileSync(process.execPath, [path.join(root, 'sip/patch-sipjs.mjs')], { cwd: root, stdio: 'inherit' })

@@ -48,6 +48,8 @@ export class RtpSocket implements RtpIo {
   private readonly ssrc = randomInt(0, 2 ** 32)
   private sequence = randomInt(0, 2 ** 16)
   private timestamp = randomInt(0, 2 ** 32)
+  /** the event timestamp being rewritten, and its value in our clock */
+  private mappedEvent: { from: number; to: number } | undefined
 
   private constructor(
     private readonly socket: dgram.Socket,
@@ -89,7 +91,26 @@ export class RtpSocket implements RtpIo {
     return () => this.listeners.delete(listener)
   }
 
+  /**
+   * Send a packet from elsewhere (RFC 4733 events) in *our* stream while audio is streaming:
+   * same SSRC, our sequence numbers, event timestamps mapped into our clock. Peers expect
+   * events in the audio stream; a second SSRC makes baresip flip-flop between "streams".
+   */
   send(packet: Buffer): void {
+    if (this.audioTimer && packet.length >= 12) {
+      const out = Buffer.from(packet)
+      const eventTimestamp = out.readUInt32BE(4)
+      if (this.mappedEvent?.from !== eventTimestamp) this.mappedEvent = { from: eventTimestamp, to: this.timestamp }
+      out.writeUInt32BE(this.mappedEvent.to >>> 0, 4)
+      out.writeUInt16BE(this.sequence, 2)
+      out.writeUInt32BE(this.ssrc, 8)
+      this.sequence = (this.sequence + 1) & 0xffff
+      return this.transmit(out)
+    }
+    this.transmit(packet)
+  }
+
+  private transmit(packet: Buffer): void {
     const dest = this.destination
     if (this.closed || !dest || dest.host === '0.0.0.0') return
     this.stats.sent++
@@ -111,7 +132,7 @@ export class RtpSocket implements RtpIo {
       offset = (offset + 160) % TONE.length
       this.sequence = (this.sequence + 1) & 0xffff
       this.timestamp = (this.timestamp + 160) >>> 0
-      this.send(packet)
+      this.transmit(packet)
     }, 20)
   }
 

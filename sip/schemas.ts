@@ -77,7 +77,9 @@ export const trunkConfigSchema = z
   })
 
 export type TrunkConfigInput = z.input<typeof trunkConfigSchema>
-export type TrunkConfig = z.output<typeof trunkConfigSchema> & { port: number }
+export type ParsedTrunkConfig = z.output<typeof trunkConfigSchema>
+/** A trunk's settings with defaults applied (port resolved from the transport). */
+export type TrunkConfig = ParsedTrunkConfig & { port: number }
 
 export const trunkListSchema = z
   .array(trunkConfigSchema)
@@ -125,13 +127,6 @@ export type PlaceCallInput = z.input<typeof placeCallSchema>
 
 export const answerSchema = z.strictObject({ rtp: rtpEndpointSchema })
 export type AnswerInput = z.input<typeof answerSchema>
-
-export const ringSchema = z
-  .strictObject({
-    /** send 183 with SDP (early media, e.g. our own ringback or an announcement) on this RTP endpoint */
-    earlyMedia: z.strictObject({ rtp: rtpEndpointSchema }).optional(),
-  })
-  .default({})
 
 /** Final failure status for rejecting an inbound call. */
 export const rejectStatusSchema = z.number().int().min(300).max(699).default(486)

@@ -111,7 +111,22 @@ export class TcpTransport extends SipTransport {
   }
 
   protected async close(): Promise<void> {
-    for (const socket of new Set(this.connections.values())) socket.destroy()
+    // FIN, not RST: peers (sipp among them) treat a reset as an error; destroy what lingers
+    const sockets = [...new Set(this.connections.values())]
+    await Promise.all(
+      sockets.map(
+        (socket) =>
+          new Promise<void>((resolve) => {
+            if (socket.destroyed) return resolve()
+            const timer = setTimeout(() => socket.destroy(), 1000)
+            socket.once('close', () => {
+              clearTimeout(timer)
+              resolve()
+            })
+            socket.end()
+          }),
+      ),
+    )
     this.connections.clear()
     this.requestConnections.clear()
     const server = this.server
@@ -179,16 +194,9 @@ export class TcpTransport extends SipTransport {
     } catch (error) {
       return Promise.reject(error)
     }
-    return new Promise((resolve, reject) => {
-      // a connection that fails before the write completes rejects the send (sip.js: 503)
-      const onClose = (): void => reject(new Error(`${this.protocol} connection to ${dest.host}:${dest.port} closed`))
-      socket.once('close', onClose)
-      socket.write(raw, (error) => {
-        socket.off('close', onClose)
-        if (error) reject(error)
-        else resolve()
-      })
-    })
+    // NOTE: a connection that fails or closes before the bytes are out calls back with an
+    // error (Node fails pending writes of a destroyed stream): the send rejects, sip.js makes it a 503
+    return new Promise((resolve, reject) => socket.write(raw, (error) => (error ? reject(error) : resolve())))
   }
 
   /** Open connections (tests). */
