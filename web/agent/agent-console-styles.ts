@@ -1,6 +1,6 @@
 /**
- * Look of `<parley-agent-console>`: the page shell, the header (brand, agent, capacity,
- * connection), the two-column body, the empty-stage placeholder and the toasts.
+ * Look of `<parley-agent-console>`: the page shell, the two-column body, the stage with its
+ * admin and live panes, the empty-stage placeholder and the toasts.
  */
 import { css } from 'lit'
 
@@ -23,92 +23,6 @@ export const agentConsoleStyles = css`
     grid-template-rows: auto 1fr;
     height: 100%;
   }
-  .top {
-    display: flex;
-    align-items: center;
-    gap: 14px;
-    height: 52px;
-    padding: 0 16px;
-    background: var(--p-surface);
-    border-bottom: 1px solid var(--p-border);
-  }
-  .brand {
-    display: flex;
-    align-items: center;
-    gap: 8px;
-    font-weight: 700;
-    font-size: 14px;
-  }
-  .logo {
-    width: 24px;
-    height: 24px;
-    border-radius: 6px;
-    background: var(--p-primary);
-    color: #fff;
-    display: grid;
-    place-items: center;
-    font-size: 13px;
-  }
-  .who {
-    display: flex;
-    flex-direction: column;
-    line-height: 1.2;
-    padding-left: 14px;
-    border-left: 1px solid var(--p-border);
-    min-width: 0;
-  }
-  .who strong {
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-    max-width: 220px;
-  }
-  .who span {
-    font-size: 11px;
-    color: var(--p-text-muted);
-  }
-  .spacer {
-    flex: 1;
-  }
-  .capacity {
-    font-variant-numeric: tabular-nums;
-    color: var(--p-text-muted);
-    white-space: nowrap;
-  }
-  .capacity strong {
-    color: var(--p-text);
-  }
-  .capacity.full strong {
-    color: var(--p-danger);
-  }
-  .conn {
-    display: inline-flex;
-    align-items: center;
-    gap: 6px;
-    font-size: 12px;
-    color: var(--p-text-muted);
-    white-space: nowrap;
-  }
-  .conn .dot {
-    width: 8px;
-    height: 8px;
-    border-radius: 50%;
-    background: var(--p-ready);
-  }
-  .conn[data-status='reconnecting'] .dot,
-  .conn[data-status='connecting'] .dot {
-    background: #d4a72c;
-    animation: pulse 1s ease-in-out infinite;
-  }
-  .conn[data-status='reconnecting'] {
-    color: #9a6700;
-    font-weight: 600;
-  }
-  @keyframes pulse {
-    50% {
-      opacity: 0.35;
-    }
-  }
   .body {
     display: grid;
     grid-template-columns: 320px 1fr;
@@ -129,6 +43,21 @@ export const agentConsoleStyles = css`
     min-height: 0;
     position: relative;
     background: var(--p-surface);
+  }
+  .admin-pane {
+    height: 100%;
+    overflow-y: auto;
+    background: var(--p-bg);
+  }
+  /* NOTE: both admin sections scroll themselves when alone; stacked, the pane scrolls */
+  .admin-pane > parley-embed-admin,
+  .admin-pane > parley-routing-admin {
+    display: block;
+    height: auto;
+    overflow: visible;
+  }
+  .admin-pane > parley-routing-admin {
+    border-top: 1px solid var(--p-border);
   }
   .placeholder {
     height: 100%;
@@ -184,9 +113,6 @@ export const agentConsoleStyles = css`
   @media (max-width: 1150px) {
     .body {
       grid-template-columns: 272px 1fr;
-    }
-    .top {
-      gap: 10px;
     }
   }
 `

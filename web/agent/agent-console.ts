@@ -1,30 +1,32 @@
 /**
  * `<parley-agent-console>`: the agent console page (entry of the agent bundle). Shows the
- * login form, or the console: header (state, capacity, connection), incoming requests,
- * conversation tabs and, for admins, the embed settings.
+ * login form, or the console: header (state, capacity, connection), the ringing request,
+ * conversation tabs, for supervisors and admins the live view and, for admins, the embed
+ * and routing settings.
  */
 import { LitElement, html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { ErrorBody } from '../protocol/events.js'
 import type { AgentView, ChannelView } from '../protocol/views.js'
-import type { ChannelState } from '../shared/channel-sync.js'
 import { fetchMe, logout } from './agent-api.js'
 import { agentConsoleStyles } from './agent-console-styles.js'
-import { ADMIN_TAB, type ChannelTab, type TabCloseDetail, type TabSelectDetail } from './channel-tabs.js'
+import { ADMIN_TAB, LIVE_TAB, type TabCloseDetail, type TabSelectDetail } from './channel-tabs.js'
 import type { ChannelCloseDetail } from './channel-view.js'
 import { ConsoleAlerts } from './console-alerts.js'
-import { ConsoleSession, type CallError, type PickableState } from './console-session.js'
+import { ConsoleSession, type CallError } from './console-session.js'
 import { baseStyles } from './console-styles.js'
-import { ROLE_LABELS, visitorName } from './format.js'
 import type { LoginDetail } from './login-form.js'
-import type { AcceptDetail } from './offer-list.js'
+import type { AcceptDetail, DeclineDetail } from './offer-list.js'
 import type { StateChangeDetail } from './state-picker.js'
+import { UnreadTracker } from './unread-tracker.js'
+import '../admin/routing-admin.js'
+import '../supervisor/supervisor-view.js'
 import './channel-tabs.js'
 import './channel-view.js'
+import './console-header.js'
 import './embed-admin.js'
 import './login-form.js'
 import './offer-list.js'
-import './state-picker.js'
 
 type Phase = 'loading' | 'login' | 'console'
 
@@ -34,6 +36,7 @@ export class AgentConsole extends LitElement {
     loginNotice: { state: true },
     selected: { state: true },
     accepting: { state: true },
+    declining: { state: true },
     settingState: { state: true },
   }
 
@@ -43,11 +46,11 @@ export class AgentConsole extends LitElement {
   private loginNotice = ''
   private selected = ''
   private accepting = ''
+  private declining = ''
   private settingState = false
   private session: ConsoleSession | null = null
   private readonly alerts = new ConsoleAlerts(this, () => this.session?.offers.length ?? 0)
-  /** highest seq the agent has had on screen, per channel (drives unread badges) */
-  private readonly lastSeen = new Map<string, number>()
+  private readonly unread = new UnreadTracker()
   private readonly revisions = new Map<string, number>()
   private readonly unsubscribe: (() => void)[] = []
   private typingTicker: ReturnType<typeof setInterval> | undefined
@@ -78,29 +81,38 @@ export class AgentConsole extends LitElement {
     if (this.phase === 'login') return html`<parley-login-form .notice=${this.loginNotice} @login=${this.onLogin}></parley-login-form>${this.alerts.renderToasts()}`
     const session = this.session!
     const agent = session.agent
-    const full = agent.activeChats >= agent.maxChats
     const channels = [...session.sync.channels.values()]
+    const live = agent.role !== 'agent'
+    const admin = agent.role === 'admin'
+    const known = this.selected === '' || session.sync.channels.has(this.selected) || (this.selected === LIVE_TAB && live) || (this.selected === ADMIN_TAB && admin)
     return html`<div class="shell">
-      <header class="top">
-        <div class="brand"><span class="logo" aria-hidden="true">P</span>Parley</div>
-        <div class="who" data-test="agent">
-          <strong title=${agent.email}>${agent.displayName}</strong>
-          <span>${ROLE_LABELS[agent.role] ?? agent.role} · ${agent.email}</span>
-        </div>
-        <span class="spacer"></span>
-        <parley-state-picker .state=${agent.state} ?busy=${this.settingState} @state-change=${this.onStateChange}></parley-state-picker>
-        <span class="capacity ${full ? 'full' : ''}" data-test="capacity" title="Active conversations / capacity"
-          ><strong>${agent.activeChats} / ${agent.maxChats}</strong> chats</span
-        >
-        <span class="conn" data-test="connection" data-status=${session.status} role="status">
-          <span class="dot" aria-hidden="true"></span>${session.status === 'connected' ? 'Connected' : session.status === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
-        </span>
-        <button type="button" data-test="logout" @click=${this.onLogout}>Log out</button>
-      </header>
+      <parley-console-header
+        .agent=${agent}
+        .status=${session.status}
+        .reasons=${session.stateReasons}
+        ?setting-state=${this.settingState}
+        @state-change=${this.onStateChange}
+        @logout=${this.onLogout}
+      ></parley-console-header>
       <div class="body">
-        <parley-offer-list .offers=${session.offers} ?ready=${agent.state === 'ready'} ?full=${full} .accepting=${this.accepting} @accept=${this.onAccept}></parley-offer-list>
+        <parley-offer-list
+          .offers=${session.offers}
+          .agent=${agent}
+          ?connected=${session.status === 'connected'}
+          .accepting=${this.accepting}
+          .declining=${this.declining}
+          @accept=${this.onAccept}
+          @decline=${this.onDecline}
+        ></parley-offer-list>
         <main>
-          <parley-channel-tabs .tabs=${channels.map((state) => this.tabOf(state))} .selected=${this.selected} ?admin=${agent.role === 'admin'} @tab-select=${this.onTabSelect} @tab-close=${this.onTabClose}></parley-channel-tabs>
+          <parley-channel-tabs
+            .tabs=${channels.map((state) => this.unread.tabOf(state, session.sync.activeTyping(state.view.id).some((signal) => signal.participantId !== state.view.selfParticipantId)))}
+            .selected=${this.selected}
+            ?live=${live}
+            ?admin=${admin}
+            @tab-select=${this.onTabSelect}
+            @tab-close=${this.onTabClose}
+          ></parley-channel-tabs>
           <div class="stage">
             ${repeat(
               channels,
@@ -114,8 +126,14 @@ export class AgentConsole extends LitElement {
                   @channel-close=${this.onChannelClose}
                 ></parley-channel-view>`,
             )}
-            ${this.selected === ADMIN_TAB && agent.role === 'admin' ? html`<parley-embed-admin></parley-embed-admin>` : nothing}
-            ${this.selected === '' || (this.selected !== ADMIN_TAB && !session.sync.channels.has(this.selected)) ? this.renderPlaceholder(agent, channels.length) : nothing}
+            ${this.selected === LIVE_TAB && live ? html`<parley-supervisor-view .watch=${session.live}></parley-supervisor-view>` : nothing}
+            ${this.selected === ADMIN_TAB && admin
+              ? html`<div class="admin-pane" data-test="admin-pane">
+                  <parley-embed-admin></parley-embed-admin>
+                  <parley-routing-admin></parley-routing-admin>
+                </div>`
+              : nothing}
+            ${this.selected === '' || !known ? this.renderPlaceholder(agent, channels.length) : nothing}
           </div>
         </main>
       </div>
@@ -127,25 +145,11 @@ export class AgentConsole extends LitElement {
     return html`<div class="placeholder">
       <div>
         <strong>${count > 0 ? 'Pick a conversation above' : 'No conversation open'}</strong>
-        ${agent.state === 'ready'
-          ? 'Accept a request from the list on the left to start chatting.'
-          : 'Set yourself Ready to receive requests, then accept one from the list on the left.'}
+        ${agent.state === 'ready' || agent.state === 'busy' || agent.state === 'wrap_up'
+          ? 'Requests ring on the left, one at a time: accept one to start chatting.'
+          : 'Set yourself Ready to receive requests; they ring on the left.'}
       </div>
     </div>`
-  }
-
-  private tabOf(state: ChannelState): ChannelTab {
-    const id = state.view.id
-    const self = state.view.selfParticipantId
-    if (!this.lastSeen.has(id)) {
-      // a channel found on (re)load: what this agent acknowledged before counts as read
-      this.lastSeen.set(id, state.view.participants.find((participant) => participant.id === self)?.ackedSeq ?? 0)
-    }
-    const seen = this.lastSeen.get(id) ?? 0
-    let unread = 0
-    for (const event of state.events) if (event.seq > seen && event.type === 'chat.message' && event.author.participantId !== self) unread++
-    const typing = this.session?.sync.activeTyping(id).some((signal) => signal.participantId !== self) ?? false
-    return { channelId: id, title: visitorName(state.view), subtitle: state.view.question, unread, ended: state.view.status === 'ended', typing }
   }
 
   private async boot(): Promise<void> {
@@ -164,7 +168,7 @@ export class AgentConsole extends LitElement {
     const session = new ConsoleSession(agent)
     this.session = session
     this.selected = ''
-    this.lastSeen.clear()
+    this.unread.clear()
     this.revisions.clear()
     this.unsubscribe.push(
       session.on('change', () => {
@@ -172,6 +176,10 @@ export class AgentConsole extends LitElement {
         this.requestUpdate()
       }),
       session.on('offered', (request) => this.alerts.announce(request)),
+      session.on('withdrawn', (requestId) => this.alerts.offerGone(requestId)),
+      session.on('missed', (setNotReady) =>
+        this.alerts.toast(setNotReady ? 'You missed a request and were set Not ready.' : 'You missed a request; it went to the next agent.', setNotReady ? 'error' : 'info'),
+      ),
       session.on('joined', (channel) => this.onJoined(channel)),
       session.on('unauthorized', (message) => this.backToLogin(message)),
       session.on('problem', (error: ErrorBody) => this.alerts.toast(error.message, 'error')),
@@ -222,7 +230,7 @@ export class AgentConsole extends LitElement {
     if (event.detail.state === 'ready') this.alerts.askPermission()
     this.settingState = true
     try {
-      await session.setState(event.detail.state as PickableState)
+      await session.setState(event.detail.state, event.detail.reason)
     } catch (error) {
       this.alerts.toast(`Could not change your state: ${messageOf(error)}`, 'error')
     } finally {
@@ -241,6 +249,19 @@ export class AgentConsole extends LitElement {
       this.alerts.toast(`Could not accept: ${messageOf(error)}`, 'error')
     } finally {
       this.accepting = ''
+    }
+  }
+
+  private async onDecline(event: CustomEvent<DeclineDetail>): Promise<void> {
+    const session = this.session
+    if (!session || this.declining || this.accepting) return
+    this.declining = event.detail.requestId
+    try {
+      await session.decline(event.detail.requestId)
+    } catch (error) {
+      this.alerts.toast(`Could not decline: ${messageOf(error)}`, 'error')
+    } finally {
+      this.declining = ''
     }
   }
 
@@ -267,8 +288,7 @@ export class AgentConsole extends LitElement {
   }
 
   private markSeen(channelId: string): void {
-    const state = this.session?.sync.channels.get(channelId)
-    if (state && document.visibilityState === 'visible') this.lastSeen.set(channelId, state.lastSeq)
+    this.unread.seen(this.session?.sync.channels.get(channelId))
   }
 
   /** Forget an ended conversation (its tab closes); open ones must be ended first. */
@@ -279,7 +299,7 @@ export class AgentConsole extends LitElement {
     const ids = [...sync.channels.keys()]
     const index = ids.indexOf(channelId)
     sync.forget(channelId)
-    this.lastSeen.delete(channelId)
+    this.unread.forget(channelId)
     this.revisions.delete(channelId)
     if (this.selected === channelId) {
       const rest = ids.filter((id) => id !== channelId)

@@ -1,6 +1,7 @@
 /**
  * `<parley-channel-tabs>`: one tab per conversation (visitor name, unread badge), ended
- * ones greyed with a close button, plus the admin tab for admins.
+ * ones greyed with a close button, plus the Live tab for supervisors and admins and the
+ * admin tab for admins.
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
@@ -21,7 +22,10 @@ export interface ChannelTab {
 /** The id of the admin tab in `selected` and `tab-select` events. */
 export const ADMIN_TAB = 'admin'
 
-/** Detail of the `tab-select` event: a channel id or ADMIN_TAB. */
+/** The id of the supervisors' live tab in `selected` and `tab-select` events. */
+export const LIVE_TAB = 'live'
+
+/** Detail of the `tab-select` event: a channel id, LIVE_TAB or ADMIN_TAB. */
 export interface TabSelectDetail {
   tab: string
 }
@@ -39,6 +43,7 @@ export class ChannelTabs extends LitElement {
   static override properties = {
     tabs: { attribute: false },
     selected: { type: String },
+    live: { type: Boolean },
     admin: { type: Boolean },
   }
 
@@ -136,13 +141,30 @@ export class ChannelTabs extends LitElement {
         padding: 7px 4px;
         color: var(--p-text-faint);
       }
+      .live-dot {
+        width: 7px;
+        height: 7px;
+        border-radius: 50%;
+        background: var(--p-danger);
+        flex: none;
+      }
+      .tab[aria-selected='true'] .live-dot {
+        animation: pulse 1.6s ease-in-out infinite;
+      }
+      @keyframes pulse {
+        50% {
+          opacity: 0.3;
+        }
+      }
     `,
   ]
 
   /** Tabs in display order. */
   tabs: ChannelTab[] = []
-  /** The selected tab: a channel id, ADMIN_TAB or ''. */
+  /** The selected tab: a channel id, LIVE_TAB, ADMIN_TAB or ''. */
   selected = ''
+  /** Show the supervisors' live tab. */
+  live = false
   /** Show the admin tab. */
   admin = false
 
@@ -187,6 +209,21 @@ export class ChannelTabs extends LitElement {
         </div>`,
       )}
       <span class="spacer"></span>
+      ${this.live
+        ? html`<div
+            class="tab"
+            role="tab"
+            tabindex="0"
+            aria-selected=${this.selected === LIVE_TAB ? 'true' : 'false'}
+            data-test="live-tab"
+            title="Queues, waiting visitors and agents, live"
+            @click=${() => this.select(LIVE_TAB)}
+            @keydown=${(event: KeyboardEvent) => (event.key === 'Enter' || event.key === ' ') && this.select(LIVE_TAB)}
+          >
+            <span class="live-dot" aria-hidden="true"></span>
+            Live
+          </div>`
+        : nothing}
       ${this.admin
         ? html`<div
             class="tab"
@@ -198,7 +235,7 @@ export class ChannelTabs extends LitElement {
             @keydown=${(event: KeyboardEvent) => (event.key === 'Enter' || event.key === ' ') && this.select(ADMIN_TAB)}
           >
             <svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path fill="currentColor" d="M5.7 4.3a1 1 0 0 1 0 1.4L3.4 8l2.3 2.3a1 1 0 1 1-1.4 1.4l-3-3a1 1 0 0 1 0-1.4l3-3a1 1 0 0 1 1.4 0Zm4.6 0a1 1 0 0 1 1.4 0l3 3a1 1 0 0 1 0 1.4l-3 3a1 1 0 1 1-1.4-1.4L12.6 8l-2.3-2.3a1 1 0 0 1 0-1.4Z"/></svg>
-            Embed on your site
+            Admin
           </div>`
         : nothing}
     </nav>`

@@ -27,6 +27,8 @@ export class ConsoleAlerts implements ReactiveController {
   private toasts: Toast[] = []
   private nextToastId = 1
   private readonly sound = new AlertSound()
+  /** desktop notifications of offers still ringing, closed when the offer goes */
+  private readonly notifications = new Map<string, Notification>()
 
   /** `offerCount` tells how many requests wait for the agent (shown in the title). */
   constructor(
@@ -36,19 +38,21 @@ export class ConsoleAlerts implements ReactiveController {
     host.addController(this)
   }
 
-  /** Release the audio. */
+  /** Release the audio and close any notification still shown. */
   hostDisconnected(): void {
     this.sound.close()
+    for (const requestId of [...this.notifications.keys()]) this.offerGone(requestId)
   }
 
-  /** A new request: sound, flash, title count and, when allowed, a desktop notification. */
+  /** A request rings: sound, flash, title count and, when allowed, a desktop notification. */
   announce(request: RequestView): void {
     this.sound.play()
     this.host.updateComplete.then(() => this.host.renderRoot.querySelector('parley-offer-list')?.flash())
     this.updateTitle()
     if ('Notification' in window && Notification.permission === 'granted') {
       try {
-        const notification = new Notification('New chat request', {
+        const what = request.kind === 'call' ? 'call' : 'chat'
+        const notification = new Notification(request.queue ? `New ${what} request · ${request.queue.name}` : `New ${what} request`, {
           body: `${request.visitor.displayName ?? 'A visitor'}: ${request.question}`.slice(0, 200),
           tag: `parley-offer-${request.id}`,
           silent: true, // the console beeps itself
@@ -57,10 +61,22 @@ export class ConsoleAlerts implements ReactiveController {
           window.focus()
           notification.close()
         }
+        notification.onclose = () => {
+          if (this.notifications.get(request.id) === notification) this.notifications.delete(request.id)
+        }
+        this.notifications.set(request.id, notification)
       } catch {
         // some browsers only allow notifications from a service worker: the sound and flash remain
       }
     }
+  }
+
+  /** The request stopped ringing here: its desktop notification goes too. */
+  offerGone(requestId: string): void {
+    const notification = this.notifications.get(requestId)
+    this.notifications.delete(requestId)
+    notification?.close()
+    this.updateTitle()
   }
 
   /** Ask once for permission to show desktop notifications; call it from a user gesture. */

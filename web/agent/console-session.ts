@@ -1,27 +1,40 @@
 /**
- * The console's live connection: the `/agent` socket, the agent's own view, the requests
- * offered to them and the ChannelSync that carries every chat. No UI here; the
- * `<parley-agent-console>` element renders what this holds and calls its methods.
+ * The console's live connection: the `/agent` socket, the agent's own view, the request
+ * ringing at them, the ChannelSync that carries every chat and (supervisors, admins) the
+ * live feed. No UI here; `<parley-agent-console>` renders what this holds and calls its methods.
  */
 import { io, type Socket } from 'socket.io-client'
-import type { Ack, AgentClientToServer, AgentServerToClient, AgentSession, ErrorBody } from '../protocol/events.js'
-import type { AgentView, ChannelView, RequestView } from '../protocol/views.js'
+import type { Ack, AgentClientToServer, AgentServerToClient, AgentSession, ErrorBody, WithdrawReason } from '../protocol/events.js'
+import type { AgentView, ChannelView, ChosenAgentState, RequestView } from '../protocol/views.js'
 import { ChannelSync } from '../shared/channel-sync.js'
 import { LocalStorageOutboxStore } from '../shared/outbox-store.js'
 import { SocketLink } from '../shared/socket-link.js'
+import { LiveWatch } from '../supervisor/live-watch.js'
 import { fetchMe } from './agent-api.js'
 
 /** What the connection indicator shows. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting'
 
-/** The states an agent can pick (offline is what the server sets on disconnect). */
-export type PickableState = 'ready' | 'not_ready' | 'break'
+/** The states an agent can pick (busy, wrap-up and offline are set by the server). */
+export type PickableState = ChosenAgentState
+
+/** The reasons the tenant offers per picked state. */
+export type StateReasons = AgentSession['stateReasons']
+
+/** The reason the server gives when it sets an agent Not ready after a missed offer. */
+const MISSED_REASON = 'Missed a request'
+/** How long after an offer rang out the "set Not ready" update may still come. */
+const MISSED_WINDOW_MS = 2000
 
 export interface ConsoleSessionEvents {
   /** the agent, the offers or the connection status changed */
   change: () => void
   /** a request this console had not alerted about yet is being offered */
   offered: (request: RequestView) => void
+  /** an offer stopped ringing here (taken, declined, rang out, cancelled…) */
+  withdrawn: (requestId: string, reason: WithdrawReason) => void
+  /** an offer rang out unanswered; `setNotReady`: the server then set the agent Not ready */
+  missed: (setNotReady: boolean) => void
   /** a channel this agent takes part in was opened (accepted here or in another window) */
   joined: (channel: ChannelView) => void
   /** the session cookie is no longer valid: back to the login form */
@@ -54,13 +67,27 @@ export class ConsoleSession {
   agent: AgentView
   /** Connection indicator state. */
   status: ConnectionStatus = 'connecting'
+  /** Reasons offered in the state picker (from the server's session message). */
+  stateReasons: StateReasons = { not_ready: [], break: [], away: [] }
+  /** The supervisors' live feed (the server refuses it to plain agents). */
+  readonly live: LiveWatch
   private readonly socket: AgentSocket
   private readonly link: SocketLink
   private readonly offerMap = new Map<string, RequestView>()
   /** offers already announced (sound, notification), so a reconnect does not repeat them */
   private readonly announced = new Set<string>()
-  private readonly listeners: Listeners = { change: new Set(), offered: new Set(), joined: new Set(), unauthorized: new Set(), problem: new Set() }
+  private readonly listeners: Listeners = {
+    change: new Set(),
+    offered: new Set(),
+    withdrawn: new Set(),
+    missed: new Set(),
+    joined: new Set(),
+    unauthorized: new Set(),
+    problem: new Set(),
+  }
   private retryTimer: ReturnType<typeof setTimeout> | undefined
+  /** an offer rang out: waiting briefly for the server to set the agent Not ready */
+  private missedTimer: ReturnType<typeof setTimeout> | undefined
   private closed = false
 
   constructor(agent: AgentView, options: ConsoleSessionOptions = {}) {
@@ -70,11 +97,12 @@ export class ConsoleSession {
     // takes the untyped shape, which the same object satisfies at runtime.
     this.link = new SocketLink(this.socket)
     this.sync = new ChannelSync(this.link, new LocalStorageOutboxStore(`parley-agent:${agent.id}`))
+    this.live = new LiveWatch(this.link)
     this.listen()
     this.socket.connect()
   }
 
-  /** Requests currently offered to this agent, oldest first. */
+  /** Requests currently ringing at this agent, oldest first. */
   get offers(): RequestView[] {
     return [...this.offerMap.values()].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
   }
@@ -85,20 +113,25 @@ export class ConsoleSession {
     return () => this.listeners[event].delete(listener)
   }
 
-  /** Ask the server to change the agent's availability. */
-  async setState(state: PickableState): Promise<AgentView> {
-    const { agent } = await this.call('agent:set-state', { state })
+  /** Ask the server to change the agent's availability, with one of the tenant's reasons. */
+  async setState(state: PickableState, reason: string | null = null): Promise<AgentView> {
+    const { agent } = await this.call('agent:set-state', { state, reason: state === 'ready' ? null : reason })
     this.agent = agent
     this.emit('change')
     return agent
   }
 
+  /** Let a ringing request go to the next agent. */
+  async decline(requestId: string): Promise<void> {
+    await this.call('request:decline', { requestId })
+    this.withdraw(requestId, 'declined')
+  }
+
   /** Accept an offered request; resolves with the new channel (already tracked by sync). */
   async accept(requestId: string): Promise<ChannelView> {
     const { channel } = await this.call('request:accept', { requestId })
-    this.offerMap.delete(requestId)
-    this.announced.delete(requestId)
     this.sync.adopt(channel)
+    this.withdraw(requestId, 'accepted')
     this.emit('change')
     this.emit('joined', channel)
     return channel
@@ -109,6 +142,8 @@ export class ConsoleSession {
     if (this.closed) return
     this.closed = true
     clearTimeout(this.retryTimer)
+    clearTimeout(this.missedTimer)
+    this.live.close()
     this.sync.close()
     this.socket.removeAllListeners()
     this.socket.io.removeAllListeners()
@@ -142,6 +177,7 @@ export class ConsoleSession {
     })
     socket.on('session', (session: AgentSession) => {
       this.agent = session.agent
+      this.stateReasons = session.stateReasons
       const previous = new Set(this.offerMap.keys())
       this.offerMap.clear()
       for (const offer of session.offers) this.offerMap.set(offer.id, offer)
@@ -155,21 +191,43 @@ export class ConsoleSession {
       for (const offer of session.offers) this.announce(offer)
     })
     socket.on('agent:updated', (agent) => {
+      const before = this.agent
       this.agent = agent
       this.emit('change')
+      if (agent.state === 'not_ready' && agent.stateReason === MISSED_REASON && (before.state !== 'not_ready' || before.stateReason !== MISSED_REASON)) {
+        clearTimeout(this.missedTimer)
+        this.missedTimer = undefined
+        this.emit('missed', true)
+      }
     })
     socket.on('request:offered', (request) => {
       this.offerMap.set(request.id, request)
       this.emit('change')
       this.announce(request)
     })
-    socket.on('request:withdrawn', ({ requestId }) => {
-      this.announced.delete(requestId)
-      if (this.offerMap.delete(requestId)) this.emit('change')
+    socket.on('request:withdrawn', ({ requestId, reason }) => {
+      const wasRinging = this.offerMap.has(requestId)
+      this.withdraw(requestId, reason)
+      // NOTE: the server withdraws first, then (if the tenant says so) sets the agent Not
+      // ready; one "missed" notice covers both, so wait a moment for the second.
+      if (reason === 'expired' && wasRinging) {
+        clearTimeout(this.missedTimer)
+        this.missedTimer = setTimeout(() => {
+          this.missedTimer = undefined
+          this.emit('missed', false)
+        }, MISSED_WINDOW_MS)
+      }
     })
     // ChannelSync adopts joined channels itself; this only tells the UI to open a tab.
     socket.on('channel:joined', (channel) => this.emit('joined', channel))
     socket.on('error', (error) => this.emit('problem', error))
+  }
+
+  private withdraw(requestId: string, reason: WithdrawReason): void {
+    this.announced.delete(requestId)
+    if (!this.offerMap.delete(requestId)) return
+    this.emit('change')
+    this.emit('withdrawn', requestId, reason)
   }
 
   private announce(request: RequestView): void {
@@ -197,7 +255,7 @@ export class ConsoleSession {
     }, delayMs)
   }
 
-  private call<E extends 'agent:set-state' | 'request:accept'>(event: E, payload: Parameters<AgentClientToServer[E]>[0]): Promise<AckData<AgentClientToServer[E]>> {
+  private call<E extends 'agent:set-state' | 'request:accept' | 'request:decline'>(event: E, payload: Parameters<AgentClientToServer[E]>[0]): Promise<AckData<AgentClientToServer[E]>> {
     if (this.closed) return Promise.reject(new InvalidStateError('the console session is closed'))
     if (!this.link.connected) return Promise.reject(new Error('Not connected to the server. Try again when the connection is back.'))
     return this.link.call<AckData<AgentClientToServer[E]>>(event, payload)

@@ -5,6 +5,39 @@
  */
 import { css } from 'lit'
 
+/**
+ * Each agent state's colour as `--color` (strong) and `--soft` (background) on any element
+ * carrying `data-state`: Ready green, Busy blue, Wrap-up purple, Not ready grey,
+ * Break/Away amber, Offline dark grey.
+ */
+export const stateColors = css`
+  [data-state='ready'] {
+    --color: var(--p-ready);
+    --soft: var(--p-ready-soft);
+  }
+  [data-state='busy'] {
+    --color: var(--p-busy);
+    --soft: var(--p-busy-soft);
+  }
+  [data-state='wrap_up'] {
+    --color: var(--p-wrap-up);
+    --soft: var(--p-wrap-up-soft);
+  }
+  [data-state='not_ready'] {
+    --color: var(--p-not-ready);
+    --soft: var(--p-not-ready-soft);
+  }
+  [data-state='break'],
+  [data-state='away'] {
+    --color: var(--p-break);
+    --soft: var(--p-break-soft);
+  }
+  [data-state='offline'] {
+    --color: var(--p-offline);
+    --soft: var(--p-offline-soft);
+  }
+`
+
 /** Design tokens (custom properties) plus common element styles. */
 export const baseStyles = css`
   :host {
@@ -25,6 +58,12 @@ export const baseStyles = css`
     --p-not-ready-soft: #eaeef2;
     --p-break: #bf8700;
     --p-break-soft: #fff8c5;
+    --p-busy: #0969da;
+    --p-busy-soft: #ddf4ff;
+    --p-wrap-up: #8250df;
+    --p-wrap-up-soft: #fbefff;
+    --p-offline: #32383f;
+    --p-offline-soft: #d0d7de;
     --p-danger: #cf222e;
     --p-danger-soft: #ffebe9;
     --p-radius: 6px;

@@ -1,11 +1,22 @@
 /** Human wording for the console: durations, clock times, names, states and end reasons. */
 import type { ChannelEndReason, LeaveReason } from '../protocol/channel-event.js'
-import type { AgentRole, AgentState, ChannelView } from '../protocol/views.js'
+import type { AgentRole, AgentState, AgentView, ChannelView, RequestView, WaitEstimateView } from '../protocol/views.js'
 
 /** "0:07", "12:40", "1:02:03" — elapsed time since `since` (never negative). */
 export function formatElapsed(since: string | number, now = Date.now()): string {
   const start = typeof since === 'number' ? since : Date.parse(since)
-  const total = Number.isFinite(start) ? Math.max(0, Math.floor((now - start) / 1000)) : 0
+  return formatSeconds(Number.isFinite(start) ? (now - start) / 1000 : 0)
+}
+
+/** "0:14" — time left until `until` (never negative; rounds up so 0:00 means it is over). */
+export function formatCountdown(until: string | number, now = Date.now()): string {
+  const end = typeof until === 'number' ? until : Date.parse(until)
+  return formatSeconds(Number.isFinite(end) ? Math.ceil(Math.max(0, end - now) / 1000) : 0)
+}
+
+/** "0:07", "12:40", "1:02:03" for a number of seconds (never negative). */
+export function formatSeconds(totalSeconds: number): string {
+  const total = Math.max(0, Math.floor(totalSeconds))
   const hours = Math.floor(total / 3600)
   const minutes = Math.floor((total % 3600) / 60)
   const seconds = String(total % 60).padStart(2, '0')
@@ -32,6 +43,35 @@ export const STATE_LABELS: Record<AgentState, string> = {
   offline: 'Offline',
   busy: 'Busy',
   wrap_up: 'Wrap-up',
+}
+
+/** "2/3 chats · 0/1 call": open conversations against capacity. */
+export function formatLoad(agent: Pick<AgentView, 'activeChats' | 'maxChats' | 'activeCalls' | 'maxCalls'>): string {
+  return `${agent.activeChats}/${agent.maxChats} ${agent.maxChats === 1 ? 'chat' : 'chats'} · ${agent.activeCalls}/${agent.maxCalls} ${agent.maxCalls === 1 ? 'call' : 'calls'}`
+}
+
+/** The agent has no room for one more conversation of this kind. */
+export function atCapacityFor(agent: Pick<AgentView, 'activeChats' | 'maxChats' | 'activeCalls' | 'maxCalls'>, kind: RequestView['kind']): boolean {
+  return kind === 'call' ? agent.activeCalls >= agent.maxCalls : agent.activeChats >= agent.maxChats
+}
+
+/** A wait estimate as a range: "under a minute", "1–3 min", "about 5 min". */
+export function formatEstimate(estimate: WaitEstimateView | null): string {
+  if (!estimate) return 'nobody staffed'
+  const low = Math.round(estimate.lowSeconds / 60)
+  const high = Math.max(1, Math.round(estimate.highSeconds / 60))
+  if (estimate.highSeconds < 60) return 'under a minute'
+  if (low === 0) return `under ${high} min`
+  return low === high ? `about ${high} min` : `${low}–${high} min`
+}
+
+/** Where a skill hint came from, as the offer card tells it. */
+export const HINT_SOURCES: Record<string, string> = {
+  page: 'from page',
+  cart: 'from cart',
+  language: 'browser language',
+  history: 'earlier visits',
+  topic: 'picked by visitor',
 }
 
 export const ROLE_LABELS: Record<AgentRole, string> = {

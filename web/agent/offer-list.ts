@@ -1,15 +1,22 @@
 /**
- * `<parley-offer-list>`: the requests offered to this agent, each with the visitor's
- * question, the page they came from, a waiting time that ticks up and an Accept button.
+ * `<parley-offer-list>`: the request ringing at this agent (the router offers one at a time;
+ * the list copes with more), each as an offer card with a ring countdown, Accept and
+ * Decline, plus a hint when the agent's state keeps requests away.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
-import type { RequestView } from '../protocol/views.js'
+import type { AgentView, RequestView } from '../protocol/views.js'
 import { baseStyles } from './console-styles.js'
-import { displayUrl, formatElapsed, safeHref } from './format.js'
+import { atCapacityFor, formatCountdown } from './format.js'
+import { offerCardStyles, renderOfferCard } from './offer-card.js'
 
 /** Detail of the `accept` event. */
 export interface AcceptDetail {
+  requestId: string
+}
+
+/** Detail of the `decline` event. */
+export interface DeclineDetail {
   requestId: string
 }
 
@@ -18,18 +25,21 @@ const NEW_HIGHLIGHT_MS = 4000
 
 /**
  * @fires accept - CustomEvent<AcceptDetail>: the agent wants to take this request
+ * @fires decline - CustomEvent<DeclineDetail>: the agent lets this request go to the next agent
  */
 export class OfferList extends LitElement {
   static override properties = {
     offers: { attribute: false },
-    ready: { type: Boolean },
-    full: { type: Boolean },
+    agent: { attribute: false },
+    connected: { type: Boolean },
     accepting: { type: String },
+    declining: { type: String },
     now: { state: true },
   }
 
   static override styles = [
     baseStyles,
+    offerCardStyles,
     css`
       :host {
         display: flex;
@@ -75,6 +85,16 @@ export class OfferList extends LitElement {
         border: 1px solid #f0d98c;
         color: #6b4f00;
       }
+      .hint[data-state='busy'] {
+        background: var(--p-busy-soft);
+        border-color: #b6e3ff;
+        color: #0a3069;
+      }
+      .hint[data-state='wrap_up'] {
+        background: var(--p-wrap-up-soft);
+        border-color: #ecd8ff;
+        color: #512a97;
+      }
       .empty {
         padding: 28px 16px;
         text-align: center;
@@ -88,91 +108,25 @@ export class OfferList extends LitElement {
         flex: 1;
         min-height: 0;
       }
-      li {
-        border: 1px solid var(--p-border);
-        border-radius: 8px;
-        padding: 10px 12px;
-        margin-bottom: 8px;
-        background: var(--p-surface);
-        transition:
-          background-color 0.4s,
-          border-color 0.4s;
-      }
-      li.new {
-        border-color: var(--p-primary);
-        background: var(--p-primary-soft);
-        box-shadow: 0 0 0 2px rgba(47, 111, 237, 0.18);
-      }
-      .top {
-        display: flex;
-        align-items: center;
-        gap: 6px;
-        margin-bottom: 4px;
-      }
-      .name {
-        font-weight: 600;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .returning {
-        background: #ddf4ff;
-        color: #0550ae;
-        font-weight: 500;
-      }
-      .wait {
-        margin-left: auto;
-        color: var(--p-text-muted);
-        font-variant-numeric: tabular-nums;
-        white-space: nowrap;
-      }
-      .wait.long {
-        color: var(--p-danger);
-        font-weight: 600;
-      }
-      .question {
-        margin: 0 0 6px;
-        white-space: pre-wrap;
-        overflow-wrap: anywhere;
-        display: -webkit-box;
-        -webkit-line-clamp: 4;
-        -webkit-box-orient: vertical;
-        overflow: hidden;
-      }
-      .page {
-        display: block;
-        font-size: 12px;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-        margin-bottom: 8px;
-      }
-      .actions {
-        display: flex;
-        align-items: center;
-        gap: 8px;
-      }
-      .actions .muted {
-        font-size: 12px;
-      }
-      .actions button {
-        margin-left: auto;
-      }
     `,
   ]
 
-  /** Offered requests, oldest first. */
+  /** Ringing requests, oldest first. */
   offers: RequestView[] = []
-  /** The agent is Ready (otherwise a hint explains why nothing arrives). */
-  ready = false
-  /** The agent is at capacity: accepting is disabled. */
-  full = false
+  /** The agent (state and capacity decide the hint and whether Accept is possible). */
+  agent: AgentView | null = null
+  /** The console is connected (otherwise the agent counts as offline). */
+  connected = true
   /** The request whose accept is in flight. */
   accepting = ''
+  /** The request whose decline is in flight. */
+  declining = ''
   private now = Date.now()
   private ticker: ReturnType<typeof setInterval> | undefined
   private flashTimer: ReturnType<typeof setTimeout> | undefined
   private readonly arrivedAt = new Map<string, number>()
+  /** per offer: the expiry seen and how long the ring lasts from when this console saw it */
+  private readonly rings = new Map<string, { expiresAt: string; totalMs: number }>()
   private firstRender = true
 
   /** Draw the eye to the list (a new request arrived). */
@@ -187,8 +141,8 @@ export class OfferList extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback()
     this.ticker = setInterval(() => {
-      if (this.offers.length > 0) this.now = Date.now()
-    }, 500) // half a second keeps the displayed seconds within 0.5 s of the truth
+      if (this.offers.length > 0 || this.agent?.state === 'wrap_up') this.now = Date.now()
+    }, 250) // a quarter second keeps the ring bar smooth and the seconds within 0.25 s
   }
 
   override disconnectedCallback(): void {
@@ -202,8 +156,14 @@ export class OfferList extends LitElement {
       const now = Date.now()
       const ids = new Set(this.offers.map((offer) => offer.id))
       for (const id of this.arrivedAt.keys()) if (!ids.has(id)) this.arrivedAt.delete(id)
+      for (const id of this.rings.keys()) if (!ids.has(id)) this.rings.delete(id)
       // offers present at the first render are not "new": they were there on page load
       for (const id of ids) if (!this.arrivedAt.has(id)) this.arrivedAt.set(id, this.firstRender ? 0 : now)
+      for (const offer of this.offers) {
+        const expiresAt = offer.offerExpiresAt
+        // NOTE: a re-offer brings a new expiry; the bar then starts full again
+        if (expiresAt && this.rings.get(offer.id)?.expiresAt !== expiresAt) this.rings.set(offer.id, { expiresAt, totalMs: Math.max(1000, Date.parse(expiresAt) - now) })
+      }
       this.firstRender = false
       this.now = now // the ticker then clears the "new" highlight within a second of expiry
     }
@@ -211,57 +171,51 @@ export class OfferList extends LitElement {
 
   override render() {
     const count = this.offers.length
+    const ready = this.connected && (this.agent?.state === 'ready' || this.agent?.state === 'busy')
     return html`
       <header>
         <h2>Incoming requests</h2>
         <span class="badge ${count > 0 ? 'some' : ''}" data-test="offer-count">${count}</span>
       </header>
-      ${this.ready ? nothing : html`<div class="hint" data-test="not-ready-hint">Set yourself Ready to receive requests.</div>`}
+      ${this.renderHint()}
       ${count === 0
-        ? html`<div class="empty">${this.ready ? 'No one is waiting. New requests ring here.' : 'No requests.'}</div>`
+        ? html`<div class="empty">${ready ? 'No one is waiting. New requests ring here.' : 'No requests.'}</div>`
         : html`<ol aria-live="polite">
             ${repeat(
               this.offers,
               (offer) => offer.id,
-              (offer) => this.renderOffer(offer),
+              (offer) =>
+                renderOfferCard(offer, {
+                  now: this.now,
+                  isNew: this.now - (this.arrivedAt.get(offer.id) ?? 0) < NEW_HIGHLIGHT_MS,
+                  ringTotalMs: this.rings.get(offer.id)?.totalMs ?? 0,
+                  accepting: this.accepting === offer.id,
+                  declining: this.declining === offer.id,
+                  busy: this.accepting !== '' || this.declining !== '' || !this.connected,
+                  full: this.agent ? atCapacityFor(this.agent, offer.kind) : false,
+                  onAccept: () => this.fire<AcceptDetail>('accept', { requestId: offer.id }),
+                  onDecline: () => this.fire<DeclineDetail>('decline', { requestId: offer.id }),
+                }),
             )}
           </ol>`}
     `
   }
 
-  private renderOffer(offer: RequestView) {
-    const waitedMs = this.now - Date.parse(offer.createdAt)
-    const href = safeHref(offer.pageUrl)
-    const isNew = this.now - (this.arrivedAt.get(offer.id) ?? 0) < NEW_HIGHLIGHT_MS
-    const busy = this.accepting === offer.id
-    return html`<li class=${isNew ? 'new' : ''} data-test="offer" data-request-id=${offer.id}>
-      <div class="top">
-        <span class="name">${offer.visitor.displayName ?? 'Visitor'}</span>
-        ${offer.visitor.returning ? html`<span class="badge returning" data-test="returning">Returning visitor</span>` : nothing}
-        <span class="wait ${waitedMs > 120_000 ? 'long' : ''}" title="Waiting since ${new Date(offer.createdAt).toLocaleTimeString()}" data-test="wait"
-          >waiting <strong>${formatElapsed(offer.createdAt, this.now)}</strong></span
-        >
-      </div>
-      <p class="question" title=${offer.question}>${offer.question}</p>
-      ${offer.pageUrl
-        ? href
-          ? html`<a class="page" href=${href} target="_blank" rel="noopener noreferrer" title=${offer.pageUrl} data-test="offer-page">${displayUrl(offer.pageUrl)}</a>`
-          : html`<span class="page muted" title=${offer.pageUrl}>${displayUrl(offer.pageUrl)}</span>`
-        : html`<span class="page muted">Page unknown</span>`}
-      <div class="actions">
-        ${offer.position ? html`<span class="muted">#${offer.position} in queue</span>` : nothing}
-        <button
-          class="primary"
-          type="button"
-          data-test="accept"
-          ?disabled=${busy || this.accepting !== '' || this.full}
-          title=${this.full ? 'You are at capacity: end a conversation first' : 'Take this request'}
-          @click=${() => this.dispatchEvent(new CustomEvent<AcceptDetail>('accept', { detail: { requestId: offer.id }, bubbles: true, composed: true }))}
-        >
-          ${busy ? 'Accepting…' : 'Accept'}
-        </button>
-      </div>
-    </li>`
+  private renderHint() {
+    const state = this.connected ? (this.agent?.state ?? 'offline') : 'offline'
+    if (state === 'ready') return nothing
+    let text: string
+    if (state === 'busy') text = 'You are at capacity: new requests ring once a conversation ends.'
+    else if (state === 'wrap_up') {
+      const until = this.agent?.stateUntil
+      text = `Wrap-up${until ? ` (${formatCountdown(until, this.now)} left)` : ''}: requests ring again when it ends, or pick Ready now.`
+    } else if (state === 'offline') text = this.connected ? 'You are offline. Set yourself Ready to receive requests.' : 'Offline until the connection is back.'
+    else text = 'Set yourself Ready to receive requests.'
+    return html`<div class="hint" data-test="not-ready-hint" data-state=${state}>${text}</div>`
+  }
+
+  private fire<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }))
   }
 }
 
