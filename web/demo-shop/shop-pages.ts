@@ -32,16 +32,29 @@ const STYLE = `
   td, th { padding: 10px 14px; border-bottom: 1px solid #eef0f5; text-align: left; }
 `
 
+/** slug -> category and price, so every page can tell Parley what is in the cart */
+const CATALOGUE = JSON.stringify(Object.fromEntries(PRODUCTS.map((p) => [p.slug, { category: p.category, priceCents: p.priceCents }])))
+
+// NOTE: widget.js loads async, so the cart goes through window.ParleyQueue: the loader runs
+// what is queued when it starts and runs later pushes at once.
 const CART_SCRIPT = `
   const CART = 'velo-cart';
+  const CATALOGUE = ${CATALOGUE};
   const read = () => { try { return JSON.parse(localStorage.getItem(CART) || '[]') } catch { return [] } };
-  const write = (items) => { localStorage.setItem(CART, JSON.stringify(items)); count() };
+  const write = (items) => { localStorage.setItem(CART, JSON.stringify(items)); count(); tellParley() };
   const count = () => { const n = read().reduce((s, i) => s + i.qty, 0); const el = document.querySelector('[data-cart-count]'); if (el) el.textContent = String(n) };
+  const tellParley = () => {
+    const items = read().filter((i) => CATALOGUE[i.slug]);
+    const categories = [...new Set(items.map((i) => CATALOGUE[i.slug].category))];
+    const value = items.reduce((s, i) => s + CATALOGUE[i.slug].priceCents * i.qty, 0) / 100;
+    (window.ParleyQueue = window.ParleyQueue || []).push((parley) => parley.setCart({ categories, value }));
+  };
   document.addEventListener('click', (e) => {
     const add = e.target.closest('[data-add]');
     if (add) { const items = read(); const found = items.find((i) => i.slug === add.dataset.add); if (found) found.qty++; else items.push({ slug: add.dataset.add, qty: 1 }); write(items); add.textContent = 'Added ✓' }
   });
   count();
+  tellParley();
 `
 
 function layout(options: ShopPageOptions, title: string, body: string, extraScript = ''): string {
@@ -83,12 +96,13 @@ export function cartPage(options: ShopPageOptions): string {
     const body = document.querySelector('[data-cart-rows]');
     for (const r of rows) { const tr = document.createElement('tr'); for (const c of r) { const td = document.createElement('td'); td.textContent = String(c); tr.append(td) } body.append(tr) }
     if (rows.length === 0) body.innerHTML = '<tr><td colspan="3">Your cart is empty.</td></tr>';
+    document.querySelector('[data-test=empty-cart]').addEventListener('click', () => { write([]); body.innerHTML = '<tr><td colspan="3">Your cart is empty.</td></tr>' });
   `
   return layout(
     options,
     'Cart',
     `<h1>Your cart</h1><table><thead><tr><th>Product</th><th>Qty</th><th>€</th></tr></thead><tbody data-cart-rows></tbody></table>
-     <p><button class="buy" data-test="checkout">Checkout</button></p>`,
+     <p><button class="buy" data-test="checkout">Checkout</button> <button class="buy" data-test="empty-cart" style="background:#fff;color:#1d2433;border:1px solid #c9d1e0">Empty cart</button></p>`,
     render,
   )
 }

@@ -3,11 +3,15 @@
  * The loader imports this module and calls `mount()` with its options.
  */
 import { html, LitElement, css, nothing, type PropertyValues } from 'lit'
-import type { PanelHandle, PanelModule, PanelOptions } from './panel-api.js'
+import type { PanelHandle, PanelModule, PanelOptions, TopicOption } from './panel-api.js'
 import { panelStyles } from './panel-styles.js'
+import { summarize } from './presence-summary.js'
+import type { QuestionDetail } from './question-form.js'
+import { formatWhen } from './time-format.js'
 import { VisitorSession, type VisitorStage } from './visitor-session.js'
 import './question-form.js'
 import './waiting-view.js'
+import './booked-view.js'
 import './message-list.js'
 import './message-composer.js'
 
@@ -22,6 +26,7 @@ export class ChatPanel extends LitElement {
   static override properties = {
     session: { attribute: false },
     heading: {},
+    topics: { attribute: false },
     confirmingEnd: { state: true },
   }
   static override styles = [
@@ -95,8 +100,34 @@ export class ChatPanel extends LitElement {
         display: flex;
         flex-direction: column;
       }
+      .reminder {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        padding: 8px 8px 8px 14px;
+        background: #e6f6ec;
+        color: #145c32;
+        font-size: 13px;
+        font-weight: 600;
+      }
+      .reminder span {
+        flex: 1;
+      }
+      .reminder button {
+        border: 0;
+        border-radius: 6px;
+        padding: 2px 8px;
+        background: none;
+        color: inherit;
+        font-size: 16px;
+        line-height: 1;
+      }
+      .reminder button:hover {
+        background: rgba(20, 92, 50, 0.1);
+      }
       main > parley-question-form,
       main > parley-waiting-view,
+      main > parley-booked-view,
       main > parley-message-list {
         flex: 1;
         min-height: 0;
@@ -157,6 +188,8 @@ export class ChatPanel extends LitElement {
   declare session: VisitorSession
   /** header title (the shop's name) */
   declare heading: string
+  /** the tenant's public topics for the question form */
+  declare topics: TopicOption[]
   declare private confirmingEnd: boolean
 
   private unsubscribe: (() => void) | undefined
@@ -166,6 +199,7 @@ export class ChatPanel extends LitElement {
   constructor() {
     super()
     this.heading = 'Talk to us'
+    this.topics = []
     this.confirmingEnd = false
     this.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') this.minimize()
@@ -209,6 +243,7 @@ export class ChatPanel extends LitElement {
         </button>
       </header>
       ${session.connection === 'reconnecting' ? html`<div class="banner" data-test="reconnecting" role="status">Connection lost. Reconnecting…</div>` : nothing}
+      ${this.renderReminder()}
       <main>${this.renderStage()}</main>
     `
   }
@@ -230,6 +265,18 @@ export class ChatPanel extends LitElement {
     }
   }
 
+  private renderReminder() {
+    const reminder = this.session.reminder
+    if (!reminder?.scheduledFor) return nothing
+    const left = Math.round((Date.parse(reminder.scheduledFor) - Date.now()) / 60_000)
+    const text =
+      left >= 1 ? `Your session starts in ${left} minute${left === 1 ? '' : 's'} (at ${formatWhen(reminder.scheduledFor)}).` : 'Your session is about to start.'
+    return html`<div class="reminder" data-test="reminder" role="alert">
+      <span>${text} Stay on this page and we'll connect you.</span>
+      <button aria-label="Dismiss" title="Dismiss" @click=${() => this.session.dismissReminder()}>×</button>
+    </div>`
+  }
+
   private subtitle(): string {
     const session = this.session
     if (session.connection === 'refused') return 'Chat unavailable'
@@ -237,9 +284,11 @@ export class ChatPanel extends LitElement {
       case 'connecting':
         return 'Connecting…'
       case 'question':
-        return 'We usually answer within minutes'
+        return session.presence ? summarize(session.presence).text : 'We usually answer within minutes'
       case 'waiting':
-        return 'In the queue'
+        return session.request?.queue ? `In the queue · ${session.request.queue.name}` : 'In the queue'
+      case 'booked':
+        return 'Session booked'
       case 'chat': {
         const channel = session.channel
         if (!channel) return 'Connecting you…'
@@ -268,18 +317,35 @@ export class ChatPanel extends LitElement {
       case 'question':
         return html`<parley-question-form
           .value=${session.draft}
+          .topic=${session.draftTopic}
+          .topics=${this.topics}
+          .presence=${session.presence}
           ?busy=${session.creating}
           .note=${session.note}
           .error=${session.error}
-          @parley-question=${(event: CustomEvent<{ question: string }>) => void session.createRequest(event.detail.question)}
+          @parley-question=${(event: CustomEvent<QuestionDetail>) =>
+            void session.createRequest(event.detail.question, { topic: event.detail.topic, scheduledFor: event.detail.scheduledFor })}
         ></parley-question-form>`
       case 'waiting':
         return html`<parley-waiting-view
           .request=${session.request}
+          ?keptWaiting=${session.keptWaiting}
           ?busy=${session.cancelling}
+          ?scheduling=${session.scheduling}
           .error=${session.error}
           @parley-cancel=${() => void session.cancelRequest()}
+          @parley-keep-waiting=${() => session.keepWaiting()}
+          @parley-schedule=${(event: CustomEvent<{ at: string }>) => void session.schedule(event.detail.at)}
         ></parley-waiting-view>`
+      case 'booked':
+        return html`<parley-booked-view
+          .request=${session.request}
+          ?busy=${session.cancelling}
+          ?scheduling=${session.scheduling}
+          .error=${session.error}
+          @parley-cancel=${() => void session.cancelRequest()}
+          @parley-schedule=${(event: CustomEvent<{ at: string }>) => void session.schedule(event.detail.at)}
+        ></parley-booked-view>`
       case 'chat':
         return this.renderChat()
     }
@@ -344,6 +410,7 @@ export const mount: PanelModule['mount'] = (container: HTMLElement, options: Pan
   const panel = document.createElement('parley-chat-panel')
   panel.session = session
   panel.heading = options.tenantName || 'Talk to us'
+  panel.topics = options.topics ?? []
   panel.addEventListener('parley-minimize', () => options.onMinimize())
   container.append(panel)
   let closed = false

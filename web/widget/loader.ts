@@ -1,10 +1,14 @@
 /**
  * The embed loader: `<script src="https://PARLEY/widget.js" data-tenant="demo" async>`.
  * Runs on every shop page, so it is plain DOM (no lit, no socket.io) within a 7 KB gzip
- * budget. It shows the "Talk to us" button and, on click, downloads the chat panel's chunks
- * with a real byte-progress bar before importing and mounting it.
+ * budget. It shows the "Talk to us" button with live availability (one presence stream per
+ * page, shared with the panel) and, on click, downloads the chat panel's chunks with a real
+ * byte-progress bar before importing and mounting it. It also keeps what the shop tells it
+ * (`Parley.setCart`) for the panel.
  */
-import type { PanelHandle, PanelModule } from './panel-api.js'
+import type { PresenceView } from '../protocol/views.js'
+import type { CartInfo, PanelHandle, PanelModule, TopicOption } from './panel-api.js'
+import { summarize } from './presence-summary.js'
 
 /** The chat panel's entry and the files it needs (entry last), baked in by scripts/build-web.mjs. */
 declare const __PARLEY_PANEL__: { entry: string; files: { path: string; bytes: number }[] }
@@ -14,12 +18,42 @@ interface WidgetStatus {
   tenant: { slug: string; name: string }
   agentsAvailable: number
   queueLength: number
+  topics?: TopicOption[]
+  presence?: PresenceView
 }
+
+/** What the page can call on `window.Parley`. */
+export interface ParleyApi {
+  /** Open the chat panel. */
+  open(): void
+  /** Minimize the chat panel. */
+  close(): void
+  /** Tell Parley what is in the cart (its categories become routing hints). */
+  setCart(cart: CartInfo): void
+}
+
+/** Polling when the presence stream is unavailable: every 25-35 s (jitter spreads the load). */
+const POLL_MS = 25e3
+const POLL_JITTER_MS = 1e4
+/** While polling, try the stream again every this many polls (about 5 minutes). */
+const STREAM_RETRY_POLLS = 10
+/** A stream that delivers no first view in this time is as good as broken. */
+const FIRST_EVENT_MS = 15e3
+/** A page hidden this long drops its presence connection until it is shown again. */
+const HIDDEN_MS = 6e4
+/** Connect the panel this long before a booked session (the reminder comes 5 minutes before). */
+const BOOKED_LEAD_MS = 4e5
 
 declare global {
   interface Window {
     /** Opens and closes the widget from the page (single-page apps, the demo shop). */
-    Parley?: { open(): void; close(): void }
+    Parley?: ParleyApi
+    /**
+     * Calls made before widget.js ran (it loads async):
+     * `(window.ParleyQueue = window.ParleyQueue || []).push((parley) => parley.setCart(…))`.
+     * Once loaded, `push` calls at once.
+     */
+    ParleyQueue?: { push(call: (parley: ParleyApi) => void): unknown }
   }
 }
 
@@ -31,7 +65,7 @@ const CSS = `:host{all:initial;position:fixed;z-index:2147483000;right:0;bottom:
 .l:hover{transform:translateY(-2px)}.l:focus-visible{outline:3px solid #9bbcff;outline-offset:2px}
 .l b{display:block;font:600 15px/1.3 inherit;font-family:inherit}
 .l small{display:flex;align-items:center;gap:6px;max-width:220px;font-size:12px;line-height:1.3;opacity:.95}
-.l i{flex:none;width:8px;height:8px;border-radius:50%;background:#c3cad6}.l i.on{background:#3ddc84}
+.l i{flex:none;width:8px;height:8px;border-radius:50%;background:#c3cad6}[data-state=available] i{background:#3ddc84}[data-state=waiting] i{background:#ffc53d}
 .u{position:absolute;top:-2px;right:-2px;width:14px;height:14px;border-radius:50%;background:#e5484d;border:2px solid #fff}
 .p{position:fixed;right:16px;bottom:16px;display:flex;flex-direction:column;width:360px;height:520px;max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);overflow:hidden;border-radius:12px;background:#fff;color:#1d2433;box-shadow:0 12px 40px rgba(20,40,90,.25),0 2px 8px rgba(20,40,90,.12)}
 @media (max-width:480px){.p{inset:0;width:auto;height:auto;max-width:none;max-height:none;border-radius:0}}
@@ -60,16 +94,17 @@ function main(): void {
       return null // storage blocked: the widget still works for this page
     }
   }
-  const flag = (name: string, on: boolean) => {
+  const put = (name: string, value: string | null) => {
     try {
-      on ? localStorage.setItem(key + name, '1') : localStorage.removeItem(key + name)
+      value ? localStorage.setItem(key + name, value) : localStorage.removeItem(key + name)
     } catch {}
   }
+  const api = `${base}/api/widget/${encodeURIComponent(tenant)}`
 
   const host = document.createElement('div')
   host.setAttribute('data-parley', tenant)
   const root = host.attachShadow({ mode: 'open' })
-  root.innerHTML = `<style>${CSS}</style><button class=l data-test=launcher aria-haspopup=dialog hidden><span class=u hidden></span>${LAUNCHER}<span><b>Talk to us</b><small hidden><i></i><span></span></small></span></button><div class=p role=dialog hidden><div class=h><span>Talk to us</span><button aria-label=Minimize title=Minimize>&minus;</button></div><div class=b><span></span><div class=g data-test=progress role=progressbar aria-valuemin=0 aria-valuemax=100 aria-valuenow=0><div></div></div><p data-test=error hidden></p><button class=r hidden>Try again</button></div><div class=m hidden></div></div>`
+  root.innerHTML = `<style>${CSS}</style><button class=l data-test=launcher aria-haspopup=dialog hidden><span class=u hidden></span>${LAUNCHER}<span><b>Talk to us</b><small data-test=presence hidden><i></i><span></span></small></span></button><div class=p role=dialog hidden><div class=h><span>Talk to us</span><button aria-label=Minimize title=Minimize>&minus;</button></div><div class=b><span></span><div class=g data-test=progress role=progressbar aria-valuemin=0 aria-valuemax=100 aria-valuenow=0><div></div></div><p data-test=error hidden></p><button class=r hidden>Try again</button></div><div class=m hidden></div></div>`
   const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector(selector) as unknown as T
   const launcher = $<HTMLButtonElement>('.l')
   const unread = $('.u')
@@ -89,6 +124,7 @@ function main(): void {
   let loading = false
   let handle: PanelHandle | undefined
   let tenantName: string | undefined
+  let topics: TopicOption[] | undefined
 
   const progress = (fraction: number) => {
     const percent = Math.round(Math.min(1, fraction) * 100)
@@ -123,19 +159,28 @@ function main(): void {
         baseUrl: base,
         tenant,
         tenantName,
+        topics,
         visitorToken: readToken(),
         onToken: (token) => {
           document.cookie = `${cookie}=${encodeURIComponent(token)}; Path=/; Max-Age=31536000; SameSite=Lax${location.protocol == 'https:' ? '; Secure' : ''}`
         },
         pageUrl: location.href,
+        onPresence: (listener) => {
+          listeners.add(listener)
+          if (latest) listener(latest)
+          return () => void listeners.delete(listener)
+        },
+        cart: () => cart,
         onMinimize: close,
-        onActiveChange: (active) => {
-          flag('active', active)
-          if (!active) flag('min', false)
+        onActiveChange: (active, bookedFor) => {
+          put('active', active ? '1' : null)
+          put('booked', bookedFor)
+          if (!active) put('min', null)
         },
         onIncoming: () => {
           if (panel.hidden) unread.hidden = false
         },
+        onAttention: open,
       })
       // The loading view is never needed again (and must not duplicate the panel's test hooks).
       header.remove()
@@ -157,11 +202,11 @@ function main(): void {
     return found ? decodeURIComponent(found.slice(cookie.length + 1)) : null
   }
 
-  const open = () => {
+  function open() {
     if (!ready) return void (wantOpen = true)
     panel.hidden = false
     launcher.hidden = unread.hidden = true
-    flag('min', false)
+    put('min', null)
     handle ? handle.focus() : load()
   }
 
@@ -170,37 +215,125 @@ function main(): void {
     if (!ready || panel.hidden) return
     panel.hidden = true
     launcher.hidden = false
-    flag('min', true)
+    put('min', '1')
     launcher.focus()
+  }
+
+  // Presence: one stream per page (polling when streams fail), shared by the button and the panel.
+  let latest: PresenceView | undefined
+  const listeners = new Set<(view: PresenceView) => void>()
+  let streamOk = !!window.EventSource
+  let running = false
+  let generation = 0
+  let source: EventSource | undefined
+  let hiddenTimer: ReturnType<typeof setTimeout> | undefined
+
+  const show = (view: PresenceView) => {
+    latest = view
+    const { state, text } = summarize(view)
+    availability.dataset.state = state
+    availability.lastChild!.textContent = text
+    availability.hidden = false
+    listeners.forEach((listener) => listener(view))
+  }
+
+  const stop = () => {
+    running = false
+    generation++
+    source?.close()
+    source = undefined
+  }
+
+  const poll = async (current: number, count: number) => {
+    try {
+      const response = await fetch(api + '/presence', { credentials: 'omit' })
+      if (response.ok && current == generation) show(await response.json())
+    } catch {}
+    setTimeout(() => {
+      if (current != generation) return
+      // Every few minutes, try the stream again (it may have failed for a passing reason).
+      if (count % STREAM_RETRY_POLLS == 0 && window.EventSource) {
+        streamOk = true
+        connect()
+      } else poll(current, count + 1)
+    }, POLL_MS + Math.random() * POLL_JITTER_MS)
+  }
+
+  const connect = () => {
+    stop()
+    running = true
+    const current = generation
+    if (!streamOk) return void poll(current, 1)
+    let errors = 0
+    let heard = false
+    const fail = () => {
+      streamOk = false
+      connect()
+    }
+    const stream = (source = new EventSource(api + '/presence/stream'))
+    stream.addEventListener('presence', (event) => {
+      errors = 0
+      heard = true
+      show(JSON.parse((event as MessageEvent).data))
+    })
+    // Refused or not a stream (closed for good), or failing again and again: poll instead.
+    stream.onerror = () => (stream.readyState == 2 || ++errors > 2) && fail()
+    // NOTE: the server sends the current view at once; nothing at all means a proxy buffers the stream.
+    setTimeout(() => current == generation && !heard && fail(), FIRST_EVENT_MS)
+  }
+
+  const watchVisibility = () => {
+    clearTimeout(hiddenTimer)
+    if (document.hidden) hiddenTimer = setTimeout(stop, HIDDEN_MS)
+    else if (!running) {
+      streamOk = !!window.EventSource // back on the page: give the stream another chance
+      connect()
+    }
+  }
+
+  // The cart, as the shop reports it; kept for the tab so every page's panel can read it.
+  const cartKey = key + 'cart'
+  let cart: CartInfo = { categories: [] }
+  try {
+    cart = JSON.parse(sessionStorage.getItem(cartKey)!) || cart
+  } catch {}
+  const setCart = (next: CartInfo) => {
+    cart = { categories: Array.isArray(next?.categories) ? next.categories.map(String) : [], value: typeof next?.value == 'number' ? next.value : undefined }
+    try {
+      sessionStorage.setItem(cartKey, JSON.stringify(cart))
+    } catch {}
   }
 
   const render = (status?: WidgetStatus) => {
     if (status?.tenant) {
       tenantName = status.tenant.name
       title.textContent = tenantName
-      const available = status.agentsAvailable > 0
-      availability.lastChild!.textContent = available ? 'An agent is available' : 'No agent online right now, you can still leave your question'
-      availability.firstElementChild!.className = available ? 'on' : ''
-      availability.hidden = false
+      topics = status.topics
+      if (status.presence) show(status.presence)
+      document.addEventListener('visibilitychange', watchVisibility)
+      watchVisibility()
     }
     panel.setAttribute('aria-label', 'Chat with ' + (tenantName || 'us'))
     ;(document.body ?? document.documentElement).append(host)
     launcher.hidden = false
     ready = true
-    // An ongoing conversation (queued or chatting) follows the visitor from page to page.
+    // An ongoing conversation (queued or chatting) follows the visitor from page to page;
+    // a booked session connects shortly before its time, so its reminder reaches this page.
     const active = get('active')
+    const booked = Date.parse(get('booked') || '') - Date.now() - BOOKED_LEAD_MS
     if (wantOpen || (active && !get('min'))) open()
-    else if (active) load()
+    else if (active || booked < 0) load()
+    else if (booked < 864e5) setTimeout(load, booked)
   }
 
   const fetchStatus = async (again: boolean) => {
     try {
-      const response = await fetch(`${base}/api/widget/${encodeURIComponent(tenant)}/status?page=${encodeURIComponent(location.href)}`, { credentials: 'omit' })
+      const response = await fetch(`${api}/status?page=${encodeURIComponent(location.href)}`, { credentials: 'omit' })
       if (response.status == 403) {
         // The shop's origin is not on the tenant's allow-list: say why to the developer, show visitors nothing.
         const body = await response.json().catch(() => null)
         console.error('[Parley] ' + (body?.error?.message ?? 'this page is not allowed to embed the chat widget'))
-        flag('active', false)
+        put('active', null)
         return
       }
       if (!response.ok) throw Error('HTTP ' + response.status)
@@ -216,7 +349,16 @@ function main(): void {
   launcher.onclick = open
   $('.h button').addEventListener('click', close)
   retry.onclick = load
-  window.Parley = { open, close }
+  const parley: ParleyApi = (window.Parley = { open, close, setCart })
+  const queued = window.ParleyQueue
+  window.ParleyQueue = { push: (call) => call(parley) }
+  if (Array.isArray(queued))
+    for (const call of queued)
+      try {
+        call(parley)
+      } catch (reason) {
+        console.error(reason)
+      }
   void fetchStatus(true)
 }
 

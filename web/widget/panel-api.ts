@@ -3,6 +3,21 @@
  * loaded chat panel module. Both sides import these with `import type` only, so the loader
  * stays free of lit and socket.io.
  */
+import type { PresenceView } from '../protocol/views.js'
+
+/** A topic the visitor may pick (one of the tenant's public queues). */
+export interface TopicOption {
+  slug: string
+  name: string
+}
+
+/** What the shop told `window.Parley.setCart()`. */
+export interface CartInfo {
+  /** product categories in the cart, e.g. `['bikes']` */
+  categories: string[]
+  /** cart value in the shop's currency, if given */
+  value?: number
+}
 
 /** What the loader hands to the chat panel's `mount()`. */
 export interface PanelOptions {
@@ -12,18 +27,33 @@ export interface PanelOptions {
   tenant: string
   /** tenant display name for the panel header, when the status call provided it */
   tenantName?: string
+  /** the tenant's public topics, when the status call provided them */
+  topics?: TopicOption[]
   /** signed visitor token from the first-party cookie, or null for a first visit */
   visitorToken: string | null
   /** the server issued a (possibly refreshed) visitor token: store it */
   onToken(token: string): void
   /** the shop page the visitor is on (`location.href`) */
   pageUrl: string
+  /**
+   * Follow the loader's presence feed (one stream per page, shared with the button): the
+   * listener gets the latest view at once, if any, then every update. Returns the unsubscribe.
+   */
+  onPresence?(listener: (view: PresenceView) => void): () => void
+  /** the cart as the shop last reported it (`Parley.setCart`) */
+  cart?(): CartInfo
   /** the visitor asked to minimize the panel (header button or Escape) */
   onMinimize(): void
-  /** true while a request waits in the queue or a channel is open: restore the panel on the next page */
-  onActiveChange(active: boolean): void
+  /**
+   * What to restore on the next page: `active` while a request waits in the queue or a channel
+   * is open (reopen the panel); `bookedFor` (ISO) while a later session is booked (connect
+   * shortly before it, so the reminder arrives).
+   */
+  onActiveChange(active: boolean, bookedFor: string | null): void
   /** someone else wrote a chat message (live, not history): e.g. show an unread dot */
   onIncoming?(): void
+  /** something needs the visitor now (a booked session is about to start): open the panel */
+  onAttention?(): void
 }
 
 /** What `mount()` returns. */

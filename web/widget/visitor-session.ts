@@ -1,31 +1,49 @@
 /**
  * The visitor's side of the conversation, without any UI: the `/visitor` socket, the stage
- * the panel shows (question → waiting → chat), the request lifecycle and the channel sync.
+ * the panel shows (question → waiting or booked → chat), the request lifecycle (queue,
+ * overflow choices, booking a later session, its reminder), presence and the channel sync.
  * The chat panel renders it and calls its methods; it notifies on every change.
  */
 import { io, type Socket } from 'socket.io-client'
 import type { ErrorBody, VisitorClientToServer, VisitorServerToClient, VisitorSession as SessionInfo } from '../protocol/events.js'
 import type { ChannelEvent } from '../protocol/channel-event.js'
 import { LIMITS } from '../protocol/limits.js'
-import type { RequestView } from '../protocol/views.js'
+import type { PresenceView, RequestView } from '../protocol/views.js'
 import { ChannelSync, type ChannelState } from '../shared/channel-sync.js'
 import { LocalStorageOutboxStore, newClientId } from '../shared/outbox-store.js'
 import { isFinalError, SocketLink } from '../shared/socket-link.js'
 import type { PanelOptions } from './panel-api.js'
 
 /** What the panel shows (closed union). */
-export type VisitorStage = 'connecting' | 'question' | 'waiting' | 'chat'
+export type VisitorStage = 'connecting' | 'question' | 'waiting' | 'booked' | 'chat'
 
 /** State of the socket as the visitor should understand it. */
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'refused'
 
-export type VisitorSessionOptions = Pick<PanelOptions, 'baseUrl' | 'tenant' | 'visitorToken' | 'pageUrl' | 'onToken' | 'onActiveChange' | 'onIncoming'>
+export type VisitorSessionOptions = Pick<
+  PanelOptions,
+  'baseUrl' | 'tenant' | 'visitorToken' | 'pageUrl' | 'onToken' | 'onActiveChange' | 'onIncoming' | 'onAttention' | 'onPresence' | 'cart'
+>
+
+/** What the visitor chose besides the question. */
+export interface RequestChoices {
+  /** topic (public queue) slug, or null for "Not sure" */
+  topic: string | null
+  /** book a session at this time (ISO) instead of queueing now */
+  scheduledFor: string | null
+}
 
 /** A `request:create` not acknowledged yet; kept so a retry reuses its client id. */
-interface PendingRequest {
+interface PendingRequest extends Partial<RequestChoices> {
   clientRequestId: string
   question: string
 }
+
+/** "Your session starts in 5 minutes": shown this long before a booked time at most. */
+const REMINDER_WINDOW_MS = 5 * 60_000
+/** what the server accepts as a cart category, and how many */
+const CATEGORY_MAX = 60
+const CATEGORIES_MAX = 50
 
 export type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>
 
@@ -40,8 +58,12 @@ export class VisitorSession {
   refusal: ErrorBody | null = null
   /** failed connection attempts since the last successful one */
   failedAttempts = 0
-  /** the visitor's queued request while waiting */
+  /** the visitor's request while waiting in the queue or booked for later */
   request: RequestView | null = null
+  /** the tenant's availability, live from the loader's presence feed */
+  presence: PresenceView | null = null
+  /** the booked session that starts soon ("Your session starts in 5 minutes"), until it starts */
+  reminder: RequestView | null = null
   /** the channel shown in the chat stage (open, or ended and kept for its transcript) */
   channelId: string | null = null
   /** a short notice for the question stage, e.g. why the last request ended */
@@ -50,20 +72,26 @@ export class VisitorSession {
   error: string | null = null
   creating = false
   cancelling = false
+  scheduling = false
   leaving = false
   /** the question last submitted, to prefill the form when the visitor comes back to it */
   draft = ''
+  /** the topic last picked (null: "Not sure") */
+  draftTopic: string | null = null
 
   private token: string | null
-  private active: boolean | undefined
+  private activity: string | undefined
   private closed = false
   private readonly settled = new Set<string>()
   private readonly listeners = new Set<() => void>()
   private readonly pendingKey: string
+  private readonly keepKey: string
+  private readonly unsubscribePresence: (() => void) | undefined
 
   constructor(private readonly options: VisitorSessionOptions) {
     this.token = options.visitorToken
     this.pendingKey = `parley:${options.tenant}:request`
+    this.keepKey = `parley:${options.tenant}:keep-waiting`
     // NOTE: socket.io reads the namespace from the URL path, so a base URL with a path prefix
     // moves into `path` and the namespace stays `/visitor`.
     const base = new URL(options.baseUrl)
@@ -104,10 +132,20 @@ export class VisitorSession {
     socket.on('session', (info) => this.onSession(info))
     // An update that arrives while our own cancel is in flight is the answer to it.
     socket.on('request:update', (request) => this.onRequest(request, this.cancelling))
+    socket.on('request:reminder', (request) => this.onReminder(request))
     socket.on('channel:joined', (view) => this.showChannel(view.id))
     socket.on('channel:event', (event) => this.onEvent(event))
     // Problems with fire-and-forget signals (typing, receipts) are for developers, not visitors.
     socket.on('error', (error) => console.debug(`[Parley] ${error.message}`))
+    this.unsubscribePresence = options.onPresence?.((view) => {
+      this.presence = view
+      this.changed()
+    })
+  }
+
+  /** The visitor chose "Keep waiting" for the current request: do not offer the choices again. */
+  get keptWaiting(): boolean {
+    return !!this.request && readStorage(this.keepKey) === this.request.id
   }
 
   /** The state of the channel shown in the chat stage, once the sync has it. */
@@ -121,13 +159,19 @@ export class VisitorSession {
     return () => this.listeners.delete(listener)
   }
 
-  /** Queue the visitor's question; a retry after a lost answer reuses the same client request id. */
-  async createRequest(text: string): Promise<void> {
+  /**
+   * Queue the visitor's question (or book it for later); a retry after a lost answer reuses
+   * the same client request id.
+   */
+  async createRequest(text: string, choices: RequestChoices = { topic: null, scheduledFor: null }): Promise<void> {
     const question = text.trim().slice(0, LIMITS.question)
     if (this.creating || !question || this.closed) return
     let pending = this.readPending()
-    if (!pending || pending.question !== question) this.writePending((pending = { clientRequestId: newClientId(), question }))
+    if (!pending || pending.question !== question || (pending.topic ?? null) !== choices.topic || (pending.scheduledFor ?? null) !== choices.scheduledFor) {
+      this.writePending((pending = { clientRequestId: newClientId(), question, ...choices }))
+    }
     this.draft = question
+    this.draftTopic = choices.topic
     this.error = this.note = null
     if (!this.link.connected) {
       this.error = 'Not connected right now: your question will be sent as soon as the connection is back.'
@@ -140,6 +184,10 @@ export class VisitorSession {
         clientRequestId: pending.clientRequestId,
         question,
         pageUrl: this.pageUrl(),
+        topic: pending.topic ?? null,
+        language: browserLanguage(),
+        cartCategories: this.cartCategories(),
+        scheduledFor: pending.scheduledFor ?? null,
       })
       this.clearPending()
       this.onRequest(request, true)
@@ -153,7 +201,38 @@ export class VisitorSession {
     }
   }
 
-  /** Leave the queue. */
+  /** Overflow choice "Keep waiting": hide the choices for this request (also on the next pages). */
+  keepWaiting(): void {
+    if (!this.request) return
+    writeStorage(this.keepKey, this.request.id)
+    this.changed()
+  }
+
+  /** Move the waiting (or booked) request to a later slot (ISO time). */
+  async schedule(at: string): Promise<void> {
+    const request = this.request
+    if (!request || this.scheduling) return
+    this.scheduling = true
+    this.error = null
+    this.changed()
+    try {
+      const result = await this.link.call<{ request: RequestView }>('request:schedule', { requestId: request.id, scheduledFor: at })
+      this.onRequest(result.request, true)
+    } catch (reason) {
+      this.error = messageOf(reason)
+    } finally {
+      this.scheduling = false
+      this.changed()
+    }
+  }
+
+  /** Hide the reminder notice. */
+  dismissReminder(): void {
+    this.reminder = null
+    this.changed()
+  }
+
+  /** Leave the queue, or cancel the booking. */
   async cancelRequest(): Promise<void> {
     const request = this.request
     if (!request || this.cancelling) return
@@ -231,6 +310,7 @@ export class VisitorSession {
   close(): void {
     if (this.closed) return
     this.closed = true
+    this.unsubscribePresence?.()
     this.sync.close()
     this.socket.off()
     this.socket.disconnect()
@@ -257,24 +337,42 @@ export class VisitorSession {
       if (known || this.sync.channels.has(this.channelId)) return this.changed()
       this.channelId = null // accepted, but the channel is gone before we ever saw it
     }
-    const queued = info.requests.find((request) => request.status === 'queued')
-    if (queued) return this.onRequest(queued, false)
+    const waiting = info.requests.find((request) => request.status === 'queued' || request.status === 'scheduled')
+    if (waiting) {
+      // Back on the site shortly before a booked session: the live reminder may have gone to another page.
+      const startsIn = waiting.scheduledFor ? Date.parse(waiting.scheduledFor) - Date.now() : NaN
+      if (waiting.status === 'scheduled' && startsIn <= REMINDER_WINDOW_MS) this.reminder = waiting
+      return this.onRequest(waiting, false)
+    }
     if (this.stage === 'waiting') this.note = 'Your place in the queue was lost. Please ask again.'
+    if (this.stage === 'booked') this.note = 'Your booking is no longer there. Please ask again.'
     this.request = null
+    this.reminder = null
     this.stage = 'question'
     this.changed()
     const unsent = this.readPending()
-    if (unsent) void this.createRequest(unsent.question) // pressed "Start chat" while the connection was down
+    // pressed "Start chat" (or booked) while the connection was down
+    if (unsent) void this.createRequest(unsent.question, { topic: unsent.topic ?? null, scheduledFor: unsent.scheduledFor ?? null })
   }
 
   private onRequest(request: RequestView, mine: boolean): void {
     if (this.settled.has(request.id)) return // state only moves forward; a late ack must not undo it
     if (this.request && this.request.id !== request.id) return
     if (!this.request && this.stage === 'chat' && request.status !== 'accepted') return
+    const was = this.request?.status
+    if (request.status !== 'scheduled') this.reminder = null
     switch (request.status) {
       case 'queued':
         this.request = request
         this.stage = 'waiting'
+        this.draft = request.question
+        this.note = null
+        // The booked time has come: the visitor should see that they are next in line.
+        if (was === 'scheduled') this.options.onAttention?.()
+        break
+      case 'scheduled':
+        this.request = request
+        this.stage = 'booked'
         this.draft = request.question
         this.note = null
         break
@@ -291,12 +389,24 @@ export class VisitorSession {
         this.note =
           request.status === 'abandoned'
             ? 'Sorry, no agent could take your question in time. You can try again.'
-            : mine
-              ? 'You left the queue. Your question is still here if you want to try again.'
-              : 'Your request was cancelled.'
+            : !mine
+              ? 'Your request was cancelled.'
+              : was === 'scheduled'
+                ? 'Your booking is cancelled. Your question is still here if you want to ask again.'
+                : 'You left the queue. Your question is still here if you want to try again.'
         break
     }
     this.changed()
+  }
+
+  /** A booked session starts soon: say so and bring the panel up. */
+  private onReminder(request: RequestView): void {
+    if (this.request && this.request.id !== request.id) return
+    this.onRequest(request, false)
+    if (this.request?.id !== request.id || request.status !== 'scheduled') return
+    this.reminder = request
+    this.changed()
+    this.options.onAttention?.()
   }
 
   private showChannel(channelId: string): void {
@@ -319,13 +429,27 @@ export class VisitorSession {
     if (this.closed) return
     if (this.stage !== 'connecting' || this.connection === 'refused') {
       // A refused connection cannot carry a conversation: do not restore the panel on the next page.
-      const active = this.connection !== 'refused' && (this.stage === 'waiting' || (this.stage === 'chat' && this.channel?.view.status !== 'ended'))
-      if (active !== this.active) {
-        this.active = active
-        this.options.onActiveChange(active)
+      const refused = this.connection === 'refused'
+      const active = !refused && (this.stage === 'waiting' || (this.stage === 'chat' && this.channel?.view.status !== 'ended'))
+      const bookedFor = !refused && this.stage === 'booked' ? (this.request?.scheduledFor ?? null) : null
+      const activity = `${active} ${bookedFor}`
+      if (activity !== this.activity) {
+        this.activity = activity
+        this.options.onActiveChange(active, bookedFor)
       }
     }
     for (const listener of this.listeners) listener()
+  }
+
+  /** The cart's categories as the server accepts them (trimmed, bounded, unique). */
+  private cartCategories(): string[] {
+    let categories: unknown
+    try {
+      categories = this.options.cart?.().categories
+    } catch {}
+    if (!Array.isArray(categories)) return []
+    const clean = categories.map((category) => String(category).trim()).filter((category) => category && category.length <= CATEGORY_MAX)
+    return [...new Set(clean)].slice(0, CATEGORIES_MAX)
   }
 
   /** The page URL as the server accepts it (http(s), bounded), else null. */
@@ -355,6 +479,28 @@ export class VisitorSession {
     try {
       localStorage.removeItem(this.pendingKey)
     } catch {}
+  }
+}
+
+/** The browser's language as the server accepts it (a language tag), else null. */
+function browserLanguage(): string | null {
+  const language = typeof navigator === 'undefined' ? '' : navigator.language
+  return language && language.length <= 35 && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(language) ? language : null
+}
+
+function readStorage(key: string): string | null {
+  try {
+    return localStorage.getItem(key)
+  } catch {
+    return null
+  }
+}
+
+function writeStorage(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value)
+  } catch {
+    // storage blocked: the choice holds for this page only
   }
 }
 
