@@ -20,6 +20,8 @@ export const tenantSettingsSchema = z.object({
     .default({ not_ready: ['Training', 'Meeting', 'Admin work'], break: ['Lunch', 'Coffee'], away: ['Away from desk'] }),
   /** mean handle time assumed before any conversation was measured */
   defaultHandleTimeSec: z.int().min(10).max(7200).default(240),
+  /** how long an agent's Not ready / Break / Away lasts, assumed before any was measured */
+  typicalAbsenceSec: z.int().min(30).max(7200).default(300),
 })
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>

@@ -30,6 +30,17 @@ describe('positionWait', () => {
   it('refuses to guess with nobody staffed', () => {
     expect(positionWait(1, { slots: 0, busySlots: 0, handleTimeSec: 300 })).toBeNull()
   })
+
+  it('adds the expected return of agents who are only briefly away, with a wide band', () => {
+    const away = { slots: 3, busySlots: 0, handleTimeSec: 300, returnSec: 240 }
+    expect(positionWait(1, away)).toEqual({ seconds: 240, lowSeconds: 60, highSeconds: 480 })
+    const third = positionWait(4, away)!
+    const served = positionWait(4, { ...away, returnSec: undefined })!
+    expect(third.seconds).toBeCloseTo(served.seconds + 240, 5)
+    expect(third.highSeconds).toBeGreaterThan(served.highSeconds + 240)
+    // the button's estimate for a newcomer takes the same path
+    expect(arrivalWait(1 / 600, away, 0)).toEqual(positionWait(1, away))
+  })
 })
 
 describe('arrivalWait', () => {

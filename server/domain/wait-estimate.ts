@@ -31,6 +31,11 @@ export interface Staffing {
   residualSec?: number
   /** mean time an agent takes to answer an offer, seconds */
   answerSec?: number
+  /**
+   * set when nobody qualified is staffed but some are only briefly away (Not ready, Break,
+   * Away): the slots above are theirs, and this is the expected time until the first is back
+   */
+  returnSec?: number
 }
 
 const Z80 = 1.2816 // the 10% / 90% quantiles of a standard normal
@@ -45,6 +50,12 @@ function gammaQuantile(shape: number, rate: number, z: number): number {
 /** Expected wait of the request at 1-based `position` among those waiting. */
 export function positionWait(position: number, staffing: Staffing): WaitEstimate | null {
   if (staffing.slots <= 0 || staffing.handleTimeSec <= 0) return null // nobody to serve: no honest estimate
+  if (staffing.returnSec !== undefined) {
+    // Absences are long-tailed: the band runs from a quick return to twice the expected one.
+    const served = positionWait(position, { ...staffing, returnSec: undefined })!
+    const back = staffing.returnSec
+    return { seconds: served.seconds + back, lowSeconds: served.lowSeconds + back / 4, highSeconds: served.highSeconds + back * 2 }
+  }
   const answer = staffing.answerSec ?? 0
   const free = Math.max(0, staffing.slots - staffing.busySlots)
   const needed = position - free
@@ -79,6 +90,7 @@ export function erlangC(servers: number, traffic: number): number {
 export function arrivalWait(arrivalsPerSec: number, staffing: Staffing, waiting: number): WaitEstimate | null {
   const servers = Math.floor(staffing.slots)
   if (servers <= 0) return null
+  if (staffing.returnSec !== undefined) return positionWait(waiting + 1, staffing)
   const traffic = arrivalsPerSec * staffing.handleTimeSec
   if (traffic >= servers) {
     // Overloaded: Erlang C has no steady state; the queue ahead decides.

@@ -45,7 +45,7 @@ export class PresencePublisher {
     const queues = routing.queues.map((queue) => {
       const hard = { clauses: queue.parsed.clauses.filter((clause) => !clause.soft), minProficiency: 1 }
       const inQueue = waiting.filter((request) => request.queue?.id === queue.id).length
-      const staffing = this.estimator.staffing(queue, 'chat', state, routing.settings.defaultHandleTimeSec)
+      const staffing = this.estimator.staffing(queue, 'chat', state, { tenantId, ...routing.settings })
       const wait = this.estimator.forArrival(queue.id, staffing, inQueue, routing.settings.defaultHandleTimeSec)
       return {
         slug: queue.slug,

@@ -37,6 +37,8 @@ export interface WaitingRequest {
   visitor: { id: string; returning: boolean; displayName: string | null }
   /** the tenant's assumed handle time before any was measured */
   defaultHandleTimeSec: number
+  /** the tenant's assumed length of an agent's absence before any was measured */
+  typicalAbsenceSec: number
   /** last view sent to the visitor (to send only changes) */
   lastSent: string | null
 }
@@ -72,6 +74,7 @@ export class QueueService {
     private readonly log: Logger,
   ) {
     engine.onDecision = (tenantId, decision) => void this.carryOut(tenantId, decision)
+    engine.onOfferPulled = (_tenantId, agentId, requestId) => this.notifier.requestWithdrawn(agentId, requestId, 'unavailable')
     engine.onChange((tenantId) => this.publishPositions(tenantId))
   }
 
@@ -95,6 +98,7 @@ export class QueueService {
         scheduledFor: row.scheduledFor,
         visitor: { id: row.visitorId, returning: row.visitor.visits > 1, displayName: row.visitor.displayName },
         defaultHandleTimeSec: routing.settings.defaultHandleTimeSec,
+        typicalAbsenceSec: routing.settings.typicalAbsenceSec,
         lastSent: null,
       }
       this.requests.set(request.id, request)
@@ -137,6 +141,7 @@ export class QueueService {
       scheduledFor,
       visitor: { id: visitor.id, returning: visitor.returning, displayName: visitor.displayName },
       defaultHandleTimeSec: routing.settings.defaultHandleTimeSec,
+      typicalAbsenceSec: routing.settings.typicalAbsenceSec,
       lastSent: null,
     }
     await this.db.request.create({
@@ -289,11 +294,12 @@ export class QueueService {
     let estimate: RequestView['estimate'] = null
     let overflow = false
     if (queued && where !== null && request.queue) {
-      const staffing = this.estimator.staffing(request.queue, request.kind, routing, request.defaultHandleTimeSec)
+      const staffing = this.estimator.staffing(request.queue, request.kind, routing, request)
       const wait = this.estimator.forPosition(where, staffing)
       estimate = wait ? { seconds: Math.round(wait.seconds), lowSeconds: Math.round(wait.lowSeconds), highSeconds: Math.round(wait.highSeconds) } : null
       const waitedSec = (Date.now() - request.enqueuedAt.getTime()) / 1000
-      overflow = estimate === null || waitedSec + estimate.seconds > request.queue.maxWaitSec
+      // Nobody qualified is staffed (at best some are briefly away), or the wait runs past the maximum.
+      overflow = estimate === null || staffing.returnSec !== undefined || waitedSec + estimate.seconds > request.queue.maxWaitSec
     }
     return {
       id: request.id,

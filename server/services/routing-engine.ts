@@ -39,6 +39,8 @@ const LOG_FLUSH_MS = 250
 export class RoutingEngine {
   /** carry out a decision (notify the agent; set them Not ready after a missed offer) */
   onDecision: (tenantId: string, decision: RoutingDecision) => void = () => {}
+  /** an agent's ringing offer was pulled because they left Ready or disconnected (tell their console) */
+  onOfferPulled: (tenantId: string, agentId: string, requestId: string) => void = () => {}
   private readonly changeListeners = new Set<(tenantId: string) => void>()
 
   private readonly tenants = new Map<string, TenantEngine>()
@@ -75,8 +77,11 @@ export class RoutingEngine {
     try {
       for (let next = engine.inbox.shift(); next; next = engine.inbox.shift()) {
         if (next.type === 'settings') engine.settings = next.settings
+        const agentId = next.type === 'agent-state' || next.type === 'agent-connection' ? next.agentId : null
+        const ringing = agentId ? engine.state.agents.get(agentId)?.offering : null
         applyEvent(engine.state, next, engine.settings)
         this.record(tenantId, next)
+        if (agentId && ringing && !engine.state.agents.get(agentId)?.offering) this.onOfferPulled(tenantId, agentId, ringing)
         this.pass(tenantId, next.at)
       }
     } finally {

@@ -46,7 +46,10 @@ export function createServices(db: Database, eventStore: EventStore, config: Con
   const engine = new RoutingEngine(db, routing, log.child({ part: 'router' }))
   const estimator = new WaitEstimator(db)
   const agents = new AgentService(db, routing, notifier, log.child({ part: 'agents' }))
-  agents.onRoutingEvent = (tenantId, event) => engine.submit(tenantId, event)
+  agents.onRoutingEvent = (tenantId, event) => {
+    if (event.type === 'agent-state') estimator.recordAgentState(tenantId, event.agentId, event.state, event.at)
+    engine.submit(tenantId, event)
+  }
   const channels = new ChannelService(db, events, agents, notifier, log.child({ part: 'channels' }))
   const queue = new QueueService(db, routing, engine, estimator, agents, channels, notifier, log.child({ part: 'queue' }))
   channels.onEnded = (channel) => {

@@ -11,8 +11,18 @@ import type { RoutingQueue } from './routing-directory.js'
 
 /** Agents in these states are staffing the queue (serving or about to). */
 const STAFFED = new Set(['ready', 'busy', 'wrap_up'])
+/** Logged in but briefly away: expected back. */
+const AWAY = new Set(['not_ready', 'break', 'away'])
+const ABSENCE_WEIGHT = 0.2
 const HANDLE_WEIGHT = 0.1
 const ARRIVAL_WEIGHT = 0.2
+
+/** What the estimates need to know of the tenant. */
+export interface EstimateSettings {
+  tenantId: string
+  defaultHandleTimeSec: number
+  typicalAbsenceSec: number
+}
 
 interface QueueStats {
   handleTime: MovingMean
@@ -27,6 +37,10 @@ interface QueueStats {
 
 export class WaitEstimator {
   private readonly stats = new Map<string, QueueStats>()
+  /** per agent: since when they are away (Not ready, Break, Away) */
+  private readonly awaySince = new Map<string, number>()
+  /** per tenant: how long absences last */
+  private readonly absence = new Map<string, MovingMean>()
 
   constructor(private readonly db: Database) {}
 
@@ -61,6 +75,18 @@ export class WaitEstimator {
     stats.handleTimeSquare.add(Math.max(1, seconds) ** 2)
   }
 
+  /** Follow agent states, to know who is away since when and how long absences last. */
+  recordAgentState(tenantId: string, agentId: string, state: string, at: number): void {
+    const since = this.awaySince.get(agentId)
+    if (AWAY.has(state)) {
+      if (since === undefined) this.awaySince.set(agentId, at)
+      return
+    }
+    if (since === undefined) return
+    this.awaySince.delete(agentId)
+    if (STAFFED.has(state)) this.absenceOf(tenantId).add(Math.max(1, (at - since) / 1000))
+  }
+
   recordAnswer(queueId: string, seconds: number, defaultHandleTimeSec: number): void {
     this.of(queueId, defaultHandleTimeSec).answerTime.add(Math.max(0, seconds))
   }
@@ -70,7 +96,8 @@ export class WaitEstimator {
   }
 
   /** Slots (concurrent conversations) of the staffed agents qualified for the queue, and how many are in use. */
-  staffing(queue: RoutingQueue, kind: 'chat' | 'call', routing: RoutingState, defaultHandleTimeSec: number): Staffing {
+  staffing(queue: RoutingQueue, kind: 'chat' | 'call', routing: RoutingState, tenant: EstimateSettings): Staffing {
+    const { defaultHandleTimeSec } = tenant
     const hard = { clauses: queue.parsed.clauses.filter((clause) => !clause.soft), minProficiency: 1 }
     let slots = 0
     let busySlots = 0
@@ -85,6 +112,12 @@ export class WaitEstimator {
       }
     }
     const stats = this.of(queue.id, defaultHandleTimeSec)
+    if (slots === 0) {
+      const returning = this.returning(queue, kind, routing, tenant)
+      if (returning) {
+        return { ...returning, handleTimeSec: stats.handleTime.mean, residualSec: residualLife(stats.handleTime.mean, stats.handleTimeSquare.mean), answerSec: stats.answerTime.mean }
+      }
+    }
     return { slots, busySlots, handleTimeSec: stats.handleTime.mean, residualSec: residualLife(stats.handleTime.mean, stats.handleTimeSquare.mean), answerSec: stats.answerTime.mean }
   }
 
@@ -97,6 +130,38 @@ export class WaitEstimator {
   forArrival(queueId: string, staffing: Staffing, waiting: number, defaultHandleTimeSec: number): WaitEstimate | null {
     const stats = this.of(queueId, defaultHandleTimeSec)
     return arrivalWait(1 / stats.interArrival.mean, staffing, waiting)
+  }
+
+  /**
+   * Nobody qualified is staffed: the slots of those only briefly away, and when the first is
+   * expected back (the typical absence less the time already away, at least a quarter of it:
+   * an absence past its usual length still takes a while to end).
+   */
+  private returning(queue: RoutingQueue, kind: 'chat' | 'call', routing: RoutingState, tenant: EstimateSettings): { slots: number; busySlots: number; returnSec: number } | null {
+    const hard = { clauses: queue.parsed.clauses.filter((clause) => !clause.soft), minProficiency: 1 }
+    const typical = this.absence.get(tenant.tenantId)?.mean ?? tenant.typicalAbsenceSec
+    const now = Date.now()
+    let slots = 0
+    let busySlots = 0
+    let returnSec = Infinity
+    for (const agent of routing.agents.values()) {
+      if (!agent.connected || !AWAY.has(agent.state) || proficiencyFor(agent.skills, hard) === null) continue
+      const away = (now - (this.awaySince.get(agent.id) ?? now)) / 1000
+      returnSec = Math.min(returnSec, Math.max(typical - away, typical / 4))
+      slots += agent.capacity[kind]
+      busySlots += Math.min(agent.load[kind], agent.capacity[kind])
+    }
+    return slots > 0 ? { slots, busySlots, returnSec } : null
+  }
+
+  /** Created at the first measured absence (until then the tenant's typical absence applies). */
+  private absenceOf(tenantId: string): MovingMean {
+    let mean = this.absence.get(tenantId)
+    if (!mean) {
+      mean = new MovingMean(ABSENCE_WEIGHT, 0)
+      this.absence.set(tenantId, mean)
+    }
+    return mean
   }
 
   private of(queueId: string, defaultHandleTimeSec: number): QueueStats {
