@@ -12,6 +12,15 @@ if (!fs.existsSync(path.join(root, 'node_modules/.package-lock.json'))) {
   console.error('Dependencies are missing: run `npm ci` first.')
   process.exit(1)
 }
+// Voice/video needs the mediasoup worker, built offline once and cached outside the clone
+// (a cache hit takes a moment; a cold build ~5 minutes). Without it Parley runs chat-only.
+if (process.env.MEDIA !== 'off') {
+  try {
+    execFileSync('bash', ['media/build-worker.sh'], { cwd: root, stdio: 'inherit' })
+  } catch {
+    console.error('The mediasoup worker could not be built: calls are off until `bash media/build-worker.sh` succeeds.')
+  }
+}
 run(['scripts/build-web.mjs'])
 run(['scripts/migrate.mjs'])
 const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, stdio: 'inherit' })

@@ -17,6 +17,7 @@ import { SocketNotifier, type AgentNamespace, type VisitorNamespace } from './re
 import { setUpVisitorNamespace } from './realtime/visitor-namespace.js'
 import { setUpAgentNamespace } from './realtime/agent-namespace.js'
 import { rooms } from './realtime/rooms.js'
+import { startMedia } from './media-startup.js'
 import { bootServices, closeServices, createServices, type Services } from './services/services.js'
 import { LIMITS } from '../web/protocol/limits.js'
 
@@ -62,7 +63,8 @@ export async function startParley(config: Config, log: Logger = createLogger(con
   })
   const visitorNsp: VisitorNamespace = io.of('/visitor')
   const agentNsp: AgentNamespace = io.of('/agent')
-  const services = createServices(db, eventStore, config, new SocketNotifier(visitorNsp, agentNsp), log)
+  const gateway = await startMedia(config, log.child({ part: 'media' }))
+  const services = createServices(db, eventStore, config, new SocketNotifier(visitorNsp, agentNsp), log, gateway)
 
   let shopServer: http.Server | null = null
   let shopUrl: string | null = null
@@ -121,6 +123,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
         await new Promise<void>((resolve) => (shopServer ? shopServer.close(() => resolve()) : resolve()))
         shopServer?.closeAllConnections()
         await closeServices(services)
+        gateway?.close()
         eventStore.close()
         await db.$disconnect()
         await checkpointer?.close()

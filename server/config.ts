@@ -42,6 +42,19 @@ const schema = z.object({
   AGENT_GONE_MS: millis.default(5 * 60 * 1000),
   /** set the Secure flag on cookies (turn on behind https) */
   SECURE_COOKIES: flag.default(false),
+  /** voice/video through mediasoup: on, off, or auto (on when the worker is built) */
+  MEDIA: z.enum(['on', 'off', 'auto']).default('auto'),
+  /** mediasoup workers (one per core when unset) */
+  MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** address the media sockets bind to */
+  MEDIA_LISTEN_IP: z.string().default('127.0.0.1'),
+  /** address announced to browsers and phone trunks, when the listen address is not reachable as is */
+  MEDIA_ANNOUNCED_IP: z.string().optional(),
+  /** the UDP/TCP port range for media (WebRTC server ports, phone RTP, recordings) */
+  MEDIA_MIN_PORT: port.default(40000),
+  MEDIA_MAX_PORT: port.default(49999),
+  /** a call whose media sends no packets for this long is reported as failed */
+  MEDIA_TIMEOUT_MS: millis.default(4000),
 })
 
 type Env = z.infer<typeof schema>

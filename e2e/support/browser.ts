@@ -22,6 +22,8 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
+      // remote call audio starts without a click on the page that plays it
+      '--autoplay-policy=no-user-gesture-required',
     ],
   })
 }

@@ -1,7 +1,7 @@
 /** The Notifier over socket.io rooms in the /visitor and /agent namespaces. */
 import type { Namespace } from 'socket.io'
 import type { ChannelEvent } from '../../web/protocol/channel-event.js'
-import type { AckedSignal, AgentClientToServer, AgentServerToClient, SupervisorSnapshot, TypingSignal, VisitorClientToServer, VisitorServerToClient, WithdrawReason } from '../../web/protocol/events.js'
+import type { AckedSignal, AgentClientToServer, CallServerEvents, MediaConsumerParams, AgentServerToClient, SupervisorSnapshot, TypingSignal, VisitorClientToServer, VisitorServerToClient, WithdrawReason } from '../../web/protocol/events.js'
 import type { AgentView, ChannelView, RequestView } from '../../web/protocol/views.js'
 import type { Member, Notifier } from '../services/notifier.js'
 import { rooms } from './rooms.js'
@@ -80,6 +80,21 @@ export class SocketNotifier implements Notifier {
 
   agentUpdated(agent: AgentView): void {
     this.agents.to(rooms.agent(agent.id)).emit('agent:updated', agent)
+  }
+
+  mediaConsume(member: Member, params: MediaConsumerParams): void {
+    if (member.kind === 'agent') this.agents.to(rooms.agent(member.agentId)).emit('media:consume', params)
+    else this.visitors.to(rooms.visitor(member.visitorId)).emit('media:consume', params)
+  }
+
+  mediaConsumerChanged(member: Member, change: Parameters<CallServerEvents['media:consumer-changed']>[0]): void {
+    if (member.kind === 'agent') this.agents.to(rooms.agent(member.agentId)).emit('media:consumer-changed', change)
+    else this.visitors.to(rooms.visitor(member.visitorId)).emit('media:consumer-changed', change)
+  }
+
+  mediaSpeaker(channelId: string, participantId: string): void {
+    this.agents.to(rooms.channel(channelId)).emit('media:speaker', { channelId, participantId })
+    this.visitors.to(rooms.channel(channelId)).emit('media:speaker', { channelId, participantId })
   }
 
   private memberSockets(member: Member) {

@@ -10,6 +10,7 @@ import type { Services } from '../services/services.js'
 import type { TenantInfo } from '../services/tenant-directory.js'
 import type { VisitorIdentity } from '../services/visitor-service.js'
 import type { Member } from '../services/notifier.js'
+import { bindCallEvents, CALL_EVENTS } from './call-events.js'
 import { binder, connectError } from './handle.js'
 import { rooms } from './rooms.js'
 import type { VisitorNamespace } from './socket-notifier.js'
@@ -67,7 +68,7 @@ export function setUpVisitorNamespace(nsp: VisitorNamespace, services: Services,
   })
 }
 
-export const CHANNEL_MEMBER_EVENTS = ['channel:resume', 'chat:send', 'chat:typing', 'channel:ack', 'channel:leave'] as const
+export const CHANNEL_MEMBER_EVENTS = ['channel:resume', 'chat:send', 'chat:typing', 'channel:ack', 'channel:leave', ...CALL_EVENTS] as const
 
 /** Chat and log events shared by visitors and agents. */
 export function bindChannelMemberEvents(on: ReturnType<typeof binder>, services: Services, member: Member, tenantId: string, socketId: string): void {
@@ -84,4 +85,5 @@ export function bindChannelMemberEvents(on: ReturnType<typeof binder>, services:
     await services.channels.leave(channelId, participant.id, 'left')
     return { channel: await services.channels.viewFor(channelId, member, tenantId) }
   })
+  bindCallEvents(on, services, member, tenantId)
 }

@@ -60,6 +60,10 @@ export function memberMatches(participant: ParticipantRuntime, member: Member): 
 export class ChannelService {
   /** called after a channel ended (the queue re-plans, presence forgets it) */
   onEnded: (channel: OpenChannel) => void = () => {}
+  /** runs first when a channel ends, while it is still open (its call ends) */
+  beforeEnd: (channelId: string) => Promise<void> = async () => {}
+  /** the call of an open channel, for its views (set by the call service) */
+  callOf: (channelId: string) => ChannelView['call'] = () => null
 
   private readonly open = new Map<string, OpenChannel>()
   private readonly dirtyAcks = new Set<ParticipantRuntime>()
@@ -205,6 +209,7 @@ export class ChannelService {
         leftAt: p.leftAt?.toISOString() ?? null,
         ackedSeq: p.ackedSeq,
       })),
+      call: null,
     }
   }
 
@@ -220,7 +225,17 @@ export class ChannelService {
       pageUrl: channel.pageUrl,
       selfParticipantId,
       participants: [...channel.participants.values()].map(participantView),
+      call: this.callOf(channel.id),
     }
+  }
+
+  isOpen(channelId: string): boolean {
+    return this.open.has(channelId)
+  }
+
+  /** An open channel's participant by id. */
+  participant(channelId: string, participantId: string): ParticipantRuntime | undefined {
+    return this.open.get(channelId)?.participants.get(participantId)
   }
 
   /** Open channels the member is still present in. */
@@ -245,6 +260,8 @@ export class ChannelService {
 
   /** End a channel: everyone still present leaves, the log gets its last event. */
   async end(channelId: string, reason: ChannelEndReason): Promise<void> {
+    if (!this.open.has(channelId)) return
+    await this.beforeEnd(channelId).catch((error: unknown) => this.log.error({ err: error, channelId }, 'could not end the call of an ending channel'))
     const channel = this.open.get(channelId)
     if (!channel) return
     this.open.delete(channelId)

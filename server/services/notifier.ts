@@ -3,7 +3,7 @@
  * implements it over socket.io rooms (one per agent, visitor and channel).
  */
 import type { ChannelEvent } from '../../web/protocol/channel-event.js'
-import type { AckedSignal, SupervisorSnapshot, TypingSignal, WithdrawReason } from '../../web/protocol/events.js'
+import type { AckedSignal, CallServerEvents, MediaConsumerParams, SupervisorSnapshot, TypingSignal, WithdrawReason } from '../../web/protocol/events.js'
 import type { AgentView, ChannelView, RequestView } from '../../web/protocol/views.js'
 
 export type Member = { kind: 'agent'; agentId: string } | { kind: 'visitor'; visitorId: string }
@@ -26,4 +26,9 @@ export interface Notifier {
   agentUpdated(agent: AgentView): void
   /** the live view for the tenant's supervisors who watch it */
   supervisorSnapshot(tenantId: string, snapshot: SupervisorSnapshot): void
+  /** a member's client is to consume a new producer of the call */
+  mediaConsume(member: Member, params: MediaConsumerParams): void
+  mediaConsumerChanged(member: Member, change: Parameters<CallServerEvents['media:consumer-changed']>[0]): void
+  /** the call's active speaker changed */
+  mediaSpeaker(channelId: string, participantId: string): void
 }

@@ -5,10 +5,13 @@ import type { Database } from '../store/database.js'
 import type { EventStore } from '../store/event-store.js'
 import { SessionService } from '../auth/session-service.js'
 import { VisitorTokens } from '../auth/visitor-token.js'
+import type { MediaGateway } from '../../media/index.js'
 import { AgentService } from './agent-service.js'
+import { CallService } from './call-service.js'
 import { ChannelService } from './channel-service.js'
 import { ChatService } from './chat-service.js'
 import { EventLog } from './event-log.js'
+import { MediaSignaling } from './media-signaling.js'
 import type { Notifier } from './notifier.js'
 import { PresencePublisher } from './presence-publisher.js'
 import { PresenceService } from './presence-service.js'
@@ -37,9 +40,11 @@ export interface Services {
   presence: PresenceService
   publisher: PresencePublisher
   supervision: SupervisorView
+  calls: CallService
+  media: MediaSignaling
 }
 
-export function createServices(db: Database, eventStore: EventStore, config: Config, notifier: Notifier, log: Logger): Services {
+export function createServices(db: Database, eventStore: EventStore, config: Config, notifier: Notifier, log: Logger, gateway: MediaGateway | null = null): Services {
   const events = new EventLog(eventStore, log.child({ part: 'event-log' }))
   events.onCommit = (committed) => notifier.channelEvents(committed)
   const routing = new RoutingDirectory(db, log.child({ part: 'routing-directory' }))
@@ -52,6 +57,11 @@ export function createServices(db: Database, eventStore: EventStore, config: Con
   }
   const channels = new ChannelService(db, events, agents, notifier, log.child({ part: 'channels' }))
   const queue = new QueueService(db, routing, engine, estimator, agents, channels, notifier, log.child({ part: 'queue' }))
+  let media: MediaSignaling | null = null
+  const calls = new CallService(db, channels, events, () => media?.available ?? false, log.child({ part: 'calls' }))
+  media = new MediaSignaling(gateway, calls, channels, events, notifier, db, log.child({ part: 'media' }))
+  channels.callOf = (channelId) => calls.viewOf(channelId)
+  channels.beforeEnd = (channelId) => calls.endFor(channelId, 'channel_ended')
   channels.onEnded = (channel) => {
     if (!channel.queueId) return
     void routing.get(channel.tenantId).then(({ settings }) => estimator.recordHandled(channel.queueId!, (Date.now() - channel.createdAt.getTime()) / 1000, settings.defaultHandleTimeSec))
@@ -74,12 +84,15 @@ export function createServices(db: Database, eventStore: EventStore, config: Con
     presence: new PresenceService({ visitorGoneMs: config.VISITOR_GONE_MS, agentGoneMs: config.AGENT_GONE_MS }, agents, channels, queue, log.child({ part: 'presence' })),
     publisher,
     supervision: new SupervisorView(db, engine, agents, queue, publisher, notifier, log.child({ part: 'supervision' })),
+    calls,
+    media,
   }
 }
 
 /** Rebuild in-memory state from the store after a (re)start. */
 export async function bootServices(services: Services): Promise<void> {
   const open = await services.channels.boot()
+  await services.calls.boot()
   await services.queue.boot()
   services.presence.boot(open, services.queue.waitingVisitors())
 }
@@ -87,6 +100,7 @@ export async function bootServices(services: Services): Promise<void> {
 /** Stop timers and write what is pending. */
 export async function closeServices(services: Services): Promise<void> {
   services.presence.close()
+  services.media.close()
   services.scheduler.close()
   services.publisher.close()
   services.supervision.close()

@@ -36,6 +36,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DATABASE_URL: databaseUrl,
     DEMO_PASSWORD,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Media only where a test asks for it (MEDIA=on with its own port range: files run in parallel).
+    MEDIA: 'off',
     ...overrides,
   })
 }
@@ -126,4 +128,10 @@ export async function startChat(
   const accepted = await ask<{ channel: ChannelView }>(agent, 'request:accept', { requestId: (await offered).id })
   if (!accepted.ok) throw new Error(accepted.error.message)
   return { agent, visitor, visitorSession, channel: accepted.data.channel }
+}
+
+/** Config for a test with voice/video: real mediasoup workers on a port range of its own. */
+export function mediaOverrides(workers = 1): Record<string, string> {
+  const min = 20000 + Math.floor(Math.random() * 150) * 100
+  return { MEDIA: 'on', MEDIA_WORKERS: String(workers), MEDIA_MIN_PORT: String(min), MEDIA_MAX_PORT: String(min + 99), MEDIA_TIMEOUT_MS: '3000' }
 }

@@ -1,11 +1,12 @@
 /**
- * `<parley-channel-view>`: one conversation. A header (visitor, question, page, end
- * buttons), the transcript (`<parley-transcript-view>`), the "ended" bar and the composer
+ * `<parley-channel-view>`: one conversation. A header (visitor, question, page, call and end
+ * buttons), the call (CallControls), the transcript (`<parley-transcript-view>`), the "ended" bar and the composer
  * (ChannelComposer). The console keeps one element per open tab, hidden when not selected,
  * so drafts and scroll positions survive tab switches.
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit'
 import type { ChannelSync } from '../shared/channel-sync.js'
+import { CallControls, callControlsStyles } from './call-controls.js'
 import { ChannelComposer } from './channel-composer.js'
 import { channelViewStyles } from './channel-view-styles.js'
 import { baseStyles } from './console-styles.js'
@@ -28,7 +29,7 @@ export class ChannelView extends LitElement {
     active: { type: Boolean, reflect: true },
   }
 
-  static override styles = [baseStyles, channelViewStyles]
+  static override styles = [baseStyles, channelViewStyles, callControlsStyles]
 
   /** The chat state of every channel; this element shows `channelId`'s. */
   sync: ChannelSync | null = null
@@ -39,6 +40,7 @@ export class ChannelView extends LitElement {
   /** This conversation is the selected tab. */
   active = false
   private readonly composer = new ChannelComposer(this, { onSent: () => this.transcript?.resumeFollowing() })
+  private readonly calls = new CallControls(this)
 
   override render() {
     const state = this.sync?.channels.get(this.channelId)
@@ -60,8 +62,11 @@ export class ChannelView extends LitElement {
               : nothing}
           </div>
         </div>
-        <div class="actions">${ended ? html`<button type="button" @click=${this.close}>Close tab</button>` : this.composer.renderEndActions()}</div>
+        <div class="actions">
+          ${ended ? html`<button type="button" @click=${this.close}>Close tab</button>` : html`${this.calls.renderStartButtons()}${this.composer.renderEndActions()}`}
+        </div>
       </div>
+      ${this.calls.renderBar()}
       <parley-transcript-view .sync=${this.sync} .channelId=${this.channelId} .revision=${this.revision}></parley-transcript-view>
       ${this.composer.renderError()}
       ${ended

@@ -7,6 +7,7 @@ import { LitElement, html, nothing, type TemplateResult } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { ChannelEvent } from '../protocol/channel-event.js'
 import type { ChannelState, ChannelSync } from '../shared/channel-sync.js'
+import { callEventText } from '../shared/call-state.js'
 import type { PendingMessage } from '../shared/outbox-store.js'
 import { baseStyles } from './console-styles.js'
 import { END_REASONS, LEAVE_REASONS, formatClock, roleName, visitorName } from './format.js'
@@ -108,8 +109,11 @@ export class TranscriptView extends LitElement {
         return html`<div class="system ended-line" data-test="system" data-seq=${event.seq}>
           Conversation ended — ${END_REASONS[event.payload.reason] ?? event.payload.reason}<time datetime=${event.at}>${formatClock(event.at)}</time>
         </div>`
-      default:
-        return nothing // archived signals (typing bursts) are not part of the transcript
+      default: {
+        const call = callEventText(event, state.view.selfParticipantId)
+        // archived signals (typing bursts) are not part of the transcript
+        return call ? systemLine(event, call) : nothing
+      }
     }
   }
 

@@ -20,7 +20,21 @@ export interface ChannelEventPayloads {
   /** A burst of typing that ended (sent, cleared or idle); archived, not shown in the transcript. */
   'typing.burst': { startedAt: string; endedAt: string; chars: number; sent: boolean }
   'channel.ended': { reason: ChannelEndReason }
+  /** someone asks to upgrade the chat to a call; the other side consents (or not) */
+  'call.requested': { callId: string; video: boolean }
+  'call.declined': { callId: string }
+  /** the call was accepted: both sides join its media */
+  'call.started': { callId: string; video: boolean }
+  'call.ended': { callId: string; reason: CallEndReason; seconds: number }
+  /** a participant's media stopped working (ICE/DTLS failure, no packets, media server lost) */
+  'media.failed': { callId: string; participantId: string; reason: MediaFailureReason }
 }
+
+/** Why a call ended (closed union). */
+export type CallEndReason = 'hangup' | 'cancelled' | 'declined' | 'channel_ended' | 'media_failed'
+
+/** Why media failed (closed union; 'worker-died' is the media server's process). */
+export type MediaFailureReason = 'ice' | 'dtls' | 'timeout' | 'worker-died'
 
 export type ChannelEventType = keyof ChannelEventPayloads
 
@@ -46,4 +60,15 @@ export type ChannelEvent = {
 }[ChannelEventType]
 
 /** Event types shown in a transcript (the rest are archived signals). */
-export const TRANSCRIPT_EVENT_TYPES: readonly ChannelEventType[] = ['channel.opened', 'participant.joined', 'participant.left', 'chat.message', 'channel.ended']
+export const TRANSCRIPT_EVENT_TYPES: readonly ChannelEventType[] = [
+  'channel.opened',
+  'participant.joined',
+  'participant.left',
+  'chat.message',
+  'channel.ended',
+  'call.requested',
+  'call.declined',
+  'call.started',
+  'call.ended',
+  'media.failed',
+]

@@ -5,7 +5,8 @@
 import type { z } from 'zod'
 import type * as schema from './schemas.js'
 import type { ChannelEvent, ParticipantRole } from './channel-event.js'
-import type { AgentView, ChannelView, PresenceView, RequestView } from './views.js'
+import type { AgentView, CallView, ChannelView, PresenceView, RequestView } from './views.js'
+import type { types as msc } from 'mediasoup-client'
 
 /** Error codes carried by error acks and `error` events (closed union). */
 export type ErrorCode =
@@ -69,8 +70,79 @@ export interface AckedSignal {
   seq: number
 }
 
+export type CallRequest = z.input<typeof schema.callRequest>
+export type CallAnswer = z.input<typeof schema.callAnswer>
+export type CallRef = z.input<typeof schema.callRef>
+
+/** What a mediasoup-client Device needs to create a transport (`device.createSendTransport(params)`). */
+export interface MediaTransportParams {
+  id: string
+  direction: 'send' | 'recv'
+  iceParameters: msc.IceParameters
+  iceCandidates: msc.IceCandidate[]
+  dtlsParameters: msc.DtlsParameters
+}
+
+/** A consumer to create on the recv transport (`transport.consume(...)`), then resume. */
+export interface MediaConsumerParams {
+  channelId: string
+  id: string
+  producerId: string
+  kind: 'audio' | 'video'
+  rtpParameters: msc.RtpParameters
+  /** channel participant who produces it, and what it is */
+  participantId: string
+  source: 'audio' | 'video' | 'screen' | 'phone'
+  producerPaused: boolean
+}
+
+export interface MediaJoinResult {
+  routerRtpCapabilities: msc.RtpCapabilities
+  /** produce audio with this codec (PCMU when the call is bridged to the phone) */
+  audioMimeType: 'audio/opus' | 'audio/PCMU'
+}
+
+export interface MediaSetupResult {
+  send: MediaTransportParams
+  recv: MediaTransportParams
+  /** what the others already produce */
+  consumers: MediaConsumerParams[]
+}
+
+/**
+ * Calls, for both kinds of channel member. Flow: `call:request` → the other side gets a
+ * `call.requested` channel event and answers with `call:answer` → `call.started`; each side
+ * then `media:join` (load the Device) → `media:setup` (transports + existing consumers) →
+ * `media:connect` on the transports' `connect` → `media:produce` per track; new producers of
+ * the others arrive as `media:consume`. On `media.failed` (or a `call.started` for the same
+ * call after the media server was lost) a client drops its media and joins again.
+ */
+export interface CallClientEvents {
+  'call:request': (payload: CallRequest, ack: Ack<{ call: CallView }>) => void
+  'call:answer': (payload: CallAnswer, ack: Ack<{ call: CallView }>) => void
+  'call:hangup': (payload: CallRef, ack: Ack<{ call: CallView }>) => void
+  'media:join': (payload: CallRef, ack: Ack<MediaJoinResult>) => void
+  'media:setup': (payload: { channelId: string; callId: string; rtpCapabilities: msc.RtpCapabilities }, ack: Ack<MediaSetupResult>) => void
+  'media:connect': (payload: { channelId: string; transportId: string; dtlsParameters: msc.DtlsParameters }, ack: Ack<Record<string, never>>) => void
+  'media:produce': (
+    payload: { channelId: string; transportId: string; kind: 'audio' | 'video'; rtpParameters: msc.RtpParameters; source: 'audio' | 'video' | 'screen'; paused?: boolean },
+    ack: Ack<{ producerId: string }>,
+  ) => void
+  'media:producer': (payload: { channelId: string; producerId: string; action: 'pause' | 'resume' | 'close' }, ack: Ack<Record<string, never>>) => void
+  'media:consumer': (payload: { channelId: string; consumerId: string; action: 'pause' | 'resume' }, ack: Ack<Record<string, never>>) => void
+  'media:restart-ice': (payload: { channelId: string; transportId: string }, ack: Ack<{ iceParameters: msc.IceParameters }>) => void
+}
+
+export interface CallServerEvents {
+  /** another participant started producing: consume it */
+  'media:consume': (params: MediaConsumerParams) => void
+  'media:consumer-changed': (change: { channelId: string; consumerId: string; producerId: string; change: 'producer-paused' | 'producer-resumed' | 'closed' }) => void
+  /** who is speaking now */
+  'media:speaker': (speaker: { channelId: string; participantId: string }) => void
+}
+
 /** Events both kinds of channel member send. */
-export interface ChannelMemberClientEvents {
+export interface ChannelMemberClientEvents extends CallClientEvents {
   'channel:resume': (payload: ChannelResume, ack: Ack<ResumeResult>) => void
   'chat:send': (payload: ChatSend, ack: Ack<SendResult>) => void
   'chat:typing': (payload: ChatTyping) => void
@@ -79,7 +151,7 @@ export interface ChannelMemberClientEvents {
 }
 
 /** Events both kinds of channel member receive. */
-export interface ChannelMemberServerEvents {
+export interface ChannelMemberServerEvents extends CallServerEvents {
   'channel:joined': (channel: ChannelView) => void
   'channel:event': (event: ChannelEvent) => void
   'channel:typing': (signal: TypingSignal) => void

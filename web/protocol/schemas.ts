@@ -72,3 +72,24 @@ export const visitorHandshake = z.object({
   tenant: z.string().min(1).max(64),
   visitorToken: z.string().max(512).nullish(),
 })
+
+// ── calls and media (payloads of mediasoup objects are checked for shape here and by mediasoup itself) ──
+
+const json = z.record(z.string(), z.unknown())
+
+export const callRequest = z.strictObject({ channelId: id, video: z.boolean().default(false) })
+export const callAnswer = z.strictObject({ channelId: id, callId: id, accept: z.boolean() })
+export const callRef = z.strictObject({ channelId: id, callId: id })
+export const mediaSetup = z.strictObject({ channelId: id, callId: id, rtpCapabilities: json })
+export const mediaConnect = z.strictObject({ channelId: id, transportId: z.uuid(), dtlsParameters: json })
+export const mediaProduce = z.strictObject({
+  channelId: id,
+  transportId: z.uuid(),
+  kind: z.enum(['audio', 'video']),
+  rtpParameters: json,
+  source: z.enum(['audio', 'video', 'screen']),
+  paused: z.boolean().default(false),
+})
+export const mediaProducer = z.strictObject({ channelId: id, producerId: z.uuid(), action: z.enum(['pause', 'resume', 'close']) })
+export const mediaConsumer = z.strictObject({ channelId: id, consumerId: z.uuid(), action: z.enum(['pause', 'resume']) })
+export const mediaRestartIce = z.strictObject({ channelId: id, transportId: z.uuid() })

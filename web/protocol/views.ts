@@ -116,4 +116,18 @@ export interface ChannelView {
   /** the participant id of whoever receives this view, when they take part */
   selfParticipantId: string | null
   participants: ParticipantView[]
+  /** the channel's call (ringing or active), if any */
+  call: CallView | null
+}
+
+/** A voice/video call of a channel. */
+export interface CallView {
+  id: string
+  channelId: string
+  status: 'ringing' | 'active' | 'ended'
+  video: boolean
+  /** participant who asked for it (the other side consents) */
+  requestedBy: string
+  requestedAt: string
+  startedAt: string | null
 }

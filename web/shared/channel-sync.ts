@@ -7,6 +7,7 @@
 import type { ChannelEvent } from '../protocol/channel-event.js'
 import type { AckedSignal, ResumeResult, SendResult, TypingSignal } from '../protocol/events.js'
 import type { ChannelView } from '../protocol/views.js'
+import { nextCall } from './call-state.js'
 import { newClientId, type OutboxStore, type PendingMessage } from './outbox-store.js'
 import { isFinalError, type SocketLink } from './socket-link.js'
 
@@ -67,7 +68,8 @@ export class ChannelSync {
   }
 
   constructor(
-    private readonly link: SocketLink,
+    /** the socket this sync runs on (calls signal over it too) */
+    readonly link: SocketLink,
     private readonly outbox: OutboxStore,
     options: ChannelSyncOptions = {},
   ) {
@@ -251,9 +253,11 @@ export class ChannelSync {
     }
     if (event.type === 'chat.message' && event.author.participantId) state.typing.delete(event.author.participantId)
     if (event.type === 'channel.ended') {
-      state.view = { ...state.view, status: 'ended', endReason: event.payload.reason, endedAt: event.at }
+      state.view = { ...state.view, status: 'ended', endReason: event.payload.reason, endedAt: event.at, call: null }
       state.typing.clear()
     }
+    const call = nextCall(state.view.call ?? null, event)
+    if (call !== (state.view.call ?? null)) state.view = { ...state.view, call }
   }
 
   /** Send pending messages one at a time, in order, until the outbox is empty or we are offline. */

@@ -2,6 +2,7 @@
 import { html, LitElement, css, nothing, type PropertyValues } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { ChannelEvent, ChannelEndReason } from '../protocol/channel-event.js'
+import { callEventText } from '../shared/call-state.js'
 import type { PendingMessage } from '../shared/outbox-store.js'
 import type { ChannelState } from '../shared/channel-sync.js'
 import { panelStyles } from './panel-styles.js'
@@ -215,8 +216,11 @@ export class MessageList extends LitElement {
         return this.system(event, event.payload.reason === 'gone' ? `${event.payload.name} lost their connection` : `${event.payload.name} left the chat`)
       case 'channel.ended':
         return this.system(event, `${ENDED[event.payload.reason] ?? 'The chat ended'} · ${clock(event.at)}`)
-      default:
-        return nothing // archived signals (typing bursts) are not part of the transcript
+      default: {
+        const call = callEventText(event, self)
+        // archived signals (typing bursts) are not part of the transcript
+        return call ? this.system(event, `${call} · ${clock(event.at)}`) : nothing
+      }
     }
   }
 

@@ -419,10 +419,13 @@ export class VisitorSession {
   }
 
   private onEvent(event: ChannelEvent): void {
-    if (event.type !== 'chat.message' || event.channelId !== this.channelId) return
+    if ((event.type !== 'chat.message' && event.type !== 'call.requested') || event.channelId !== this.channelId) return
     const self = this.channel?.view.selfParticipantId
     const mine = self ? event.author.participantId === self : event.author.role === 'visitor'
-    if (!mine) this.options.onIncoming?.()
+    if (mine) return
+    // a call rings: bring the panel up so the visitor can answer it
+    if (event.type === 'call.requested') this.options.onAttention?.()
+    else this.options.onIncoming?.()
   }
 
   private changed(): void {
