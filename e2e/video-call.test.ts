@@ -6,6 +6,8 @@
  * media failure, a new router is created and both sides re-join by themselves. The call's
  * code is loaded only when a call rings.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import type { Parley } from '../server/app.js'
@@ -123,6 +125,28 @@ describe('a video call in Chromium', () => {
     // remote audio plays by itself
     await expect.poll(() => shopCall().locator('audio').evaluate((audio: HTMLAudioElement) => !audio.paused)).toBe(true)
     await expect.poll(() => agentCall().locator('audio').evaluate((audio: HTMLAudioElement) => !audio.paused)).toBe(true)
+  })
+
+  it('the agent records the call: both are told, each voice gets its own file in the archive', async () => {
+    const record = activeChannel(console_).locator('[data-test=call-record]')
+    await record.click()
+    // each voice's recorder starts its own ffmpeg: give it time
+    await expect.poll(() => activeChannel(console_).locator('[data-test=call-recording]').getAttribute('data-recording'), { timeout: 20_000 }).toBe('true')
+    await shop.locator('[data-test=call-recording]').waitFor()
+    await sleep(2000)
+    await record.click()
+    await expect.poll(() => activeChannel(console_).locator('[data-test=call-recording]').getAttribute('data-recording'), { timeout: 20_000 }).toBe('false')
+    await expect.poll(() => shop.locator('[data-test=call-recording]').count()).toBe(0)
+
+    const row = await parley.db.call.findUniqueOrThrow({ where: { id: liveCall().id } })
+    const files = JSON.parse(row.recordings) as string[]
+    expect(files).toHaveLength(2)
+    for (const file of files) {
+      expect(file).toMatch(/^recordings\/.+\.ogg$/)
+      expect(fs.statSync(path.join(parley.config.dataDir, file)).size).toBeGreaterThan(2000)
+    }
+    const events = await parley.db.channelEvent.findMany({ where: { type: 'call.recording' }, orderBy: { seq: 'asc' } })
+    expect(events.map((event) => JSON.parse(event.payload).recording)).toEqual([true, false])
   })
 
   it('the shopper mutes: the agent stops receiving audio while video keeps flowing', async () => {

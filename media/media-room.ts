@@ -70,7 +70,9 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   readonly #legs = new Map<string, PlainAudioLeg>()
   readonly #pendingLegs = new Set<string>()
   readonly #producers = new Map<string, ms.Producer<ProducerAppData>>()
-  #recorder: Recorder | undefined
+  /** running recordings by the participant (voice) they record */
+  readonly #recorders = new Map<string, Recorder>()
+  readonly #startingRecorders = new Set<string>()
   #closed = false
 
   private constructor(roomId: string, options: MediaRoomOptions, config: MediaConfig, lease: RouterLease, speakers: ms.ActiveSpeakerObserver) {
@@ -240,45 +242,63 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
 
   /** Whether a recording is running. */
   get recording(): boolean {
-    return this.#recorder !== undefined
+    return this.#recorders.size > 0
   }
 
   /**
    * Record one audio producer to `file` (Ogg/Opus for Opus, WAV for PCMU): the given
    * participant's (or leg's) audio, else the room's first audio producer. An SFU does not
-   * mix, so a room records one voice per recording; one recording at a time.
+   * mix, so a call is recorded one voice per file: one recording per participant at a time.
    */
   async startRecording(options: { file: string; participantId?: string }): Promise<{ file: string; participantId: string; format: string }> {
     this.#assertOpen()
-    if (this.#recorder) throw new MediaConflictError(`room ${this.id} is already recording to ${this.#recorder.file}`)
     const producer = [...this.#producers.values()].find(
       (p) => p.kind === 'audio' && (options.participantId === undefined || p.appData.participantId === options.participantId),
     )
     if (!producer) throw new InvalidStateError(`room ${this.id} has no audio${options.participantId ? ` from ${options.participantId}` : ''} to record`)
-    const recorder = await Recorder.start({ router: this.#router, producer, file: options.file, ffmpegPath: this.#config.ffmpegPath })
-    if (this.#closed || this.#recorder) {
-      recorder.close()
-      throw this.#closed ? new InvalidStateError(`room ${this.id} is closed`) : new MediaConflictError(`room ${this.id} is already recording`)
+    const voice = producer.appData.participantId
+    const busy = () => this.#recorders.get(voice) ?? (this.#startingRecorders.has(voice) ? { file: '(starting)' } : undefined)
+    const running = busy()
+    if (running) throw new MediaConflictError(`room ${this.id} is already recording ${voice} to ${running.file}`)
+    this.#startingRecorders.add(voice)
+    let recorder: Recorder
+    try {
+      recorder = await Recorder.start({ router: this.#router, producer, file: options.file, ffmpegPath: this.#config.ffmpegPath })
+    } finally {
+      this.#startingRecorders.delete(voice)
     }
-    this.#recorder = recorder
+    if (this.#closed) {
+      recorder.close()
+      throw new InvalidStateError(`room ${this.id} is closed`)
+    }
+    this.#recorders.set(voice, recorder)
     recorder.once('stopped', (result) => {
-      if (this.#recorder === recorder) this.#recorder = undefined
+      if (this.#recorders.get(voice) === recorder) this.#recorders.delete(voice)
       this.emit('recording-stopped', result)
     })
     recorder.once('error', (error) => {
-      if (this.#recorder === recorder) this.#recorder = undefined
+      if (this.#recorders.get(voice) === recorder) this.#recorders.delete(voice)
       this.emit('recording-failed', { roomId: this.id, file: recorder.file, error })
     })
     return { file: recorder.file, participantId: recorder.participantId, format: recorder.format }
   }
 
-  /** Stop the recording and wait for a complete file. */
-  async stopRecording(): Promise<RecordingResult> {
+  /** Stop a recording (the participant's, or the only one) and wait for a complete file. */
+  async stopRecording(participantId?: string): Promise<RecordingResult> {
     this.#assertOpen()
-    const recorder = this.#recorder
-    if (!recorder) throw new InvalidStateError(`room ${this.id} is not recording`)
-    this.#recorder = undefined
+    if (participantId === undefined && this.#recorders.size > 1) throw new InvalidStateError(`room ${this.id} records several voices: name one, or stop them all`)
+    const entry = participantId === undefined ? [...this.#recorders.entries()][0] : [participantId, this.#recorders.get(participantId)] as const
+    const recorder = entry?.[1]
+    if (!entry || !recorder) throw new InvalidStateError(`room ${this.id} is not recording${participantId ? ` ${participantId}` : ''}`)
+    this.#recorders.delete(entry[0])
     return recorder.stop()
+  }
+
+  /** Stop every recording; each settles on its own (a failed one does not lose the others). */
+  async stopAllRecordings(): Promise<PromiseSettledResult<RecordingResult>[]> {
+    const recorders = [...this.#recorders.values()]
+    this.#recorders.clear()
+    return Promise.allSettled(recorders.map((recorder) => recorder.stop()))
   }
 
   /** Close the room: recording, legs, participants, router. Idempotent. */
@@ -289,8 +309,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   #close(reason: RoomCloseReason): void {
     if (this.#closed) return
     this.#closed = true
-    this.#recorder?.close()
-    this.#recorder = undefined
+    for (const recorder of this.#recorders.values()) recorder.close()
+    this.#recorders.clear()
     this.#watchdog.close()
     for (const leg of this.#legs.values()) leg.close()
     for (const participant of this.#participants.values()) participant.close()

@@ -30,6 +30,7 @@ export interface Parley {
   services: Services
   db: Database
   log: Logger
+  config: Config
   /** Stop listening, disconnect clients, write what is pending. Idempotent. */
   close(): Promise<void>
 }
@@ -116,6 +117,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     services,
     db,
     log,
+    config,
     close() {
       closing ??= (async () => {
         ready = false

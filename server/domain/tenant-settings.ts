@@ -22,6 +22,8 @@ export const tenantSettingsSchema = z.object({
   defaultHandleTimeSec: z.int().min(10).max(7200).default(240),
   /** how long an agent's Not ready / Break / Away lasts, assumed before any was measured */
   typicalAbsenceSec: z.int().min(30).max(7200).default(300),
+  /** agents may record calls (everyone in the call sees that it is recorded), or never */
+  callRecording: z.enum(['off', 'on_request']).default('on_request'),
 })
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>

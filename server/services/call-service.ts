@@ -23,6 +23,7 @@ export interface LiveCall {
   status: 'ringing' | 'active'
   requestedAt: Date
   startedAt: Date | null
+  recording: boolean
 }
 
 export class CallService {
@@ -71,6 +72,7 @@ export class CallService {
       requestedBy: call.requestedBy,
       requestedAt: call.requestedAt.toISOString(),
       startedAt: call.startedAt?.toISOString() ?? null,
+      recording: call.recording,
     }
   }
 
@@ -84,7 +86,7 @@ export class CallService {
     if (!this.available()) throw new InvalidStateError('calls are not available on this server right now; keep chatting')
     if (participant.role === 'supervisor') throw new ForbiddenError('supervisors cannot start calls')
     if (this.calls.has(channel.id)) throw new ConflictError('this conversation already has a call')
-    const call: LiveCall = { id: newId('ca'), tenantId, channelId: channel.id, video: input.video, requestedBy: participant.id, status: 'ringing', requestedAt: new Date(), startedAt: null }
+    const call: LiveCall = { id: newId('ca'), tenantId, channelId: channel.id, video: input.video, requestedBy: participant.id, status: 'ringing', requestedAt: new Date(), startedAt: null, recording: false }
     this.calls.set(channel.id, call)
     try {
       await this.db.call.create({ data: { id: call.id, tenantId, channelId: channel.id, video: call.video, requestedBy: participant.id, status: 'ringing', requestedAt: call.requestedAt } })

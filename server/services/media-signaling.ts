@@ -20,7 +20,10 @@ import {
   type ParticipantStats,
   type RoomClosedEvent,
 } from '../../media/index.js'
-import { ConflictError, InvalidStateError, NotFoundError, ParleyError, ValidationError } from '../errors.js'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { TenantSettings } from '../domain/tenant-settings.js'
+import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ParleyError, ValidationError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Database } from '../store/database.js'
 import { newId } from '../store/ids.js'
@@ -45,6 +48,7 @@ export class MediaSignaling {
   /** participants whose failure was already reported since they last joined */
   private readonly reported = new Set<string>()
   private closed = false
+  private readonly recordingsDir: string
 
   constructor(
     private readonly gateway: MediaGateway | null,
@@ -53,8 +57,11 @@ export class MediaSignaling {
     private readonly events: EventLog,
     private readonly notifier: Notifier,
     private readonly db: Database,
+    private readonly dataDir: string,
+    private readonly settingsOf: (tenantId: string) => Promise<TenantSettings>,
     private readonly log: Logger,
   ) {
+    this.recordingsDir = path.join(dataDir, 'recordings')
     calls.onEnded = (call) => this.closeRoom(call.id)
     gateway?.on('room-closed', (event) => void this.roomClosed(event))
     gateway?.on('media-failed', (event) => void this.participantFailed(event.roomId, event.participantId, event.reason))
@@ -125,6 +132,41 @@ export class MediaSignaling {
     const { participant } = await this.activeParticipant(member, tenantId, input.channelId)
     const iceParameters = await this.guard(() => participant.restartIce(input.transportId))
     return { iceParameters: iceParameters as MediaSetupResult['send']['iceParameters'] }
+  }
+
+  /**
+   * Agents record the call when the tenant allows it: each voice to its own file under the
+   * data folder (an SFU does not mix), referenced from the call's archive row; everyone in the
+   * call is told by a `call.recording` event.
+   */
+  async record(member: Member, tenantId: string, input: { channelId: string; callId: string; recording: boolean }): Promise<LiveCall> {
+    const { call } = this.member(member, tenantId, input.channelId, input.callId)
+    if (member.kind !== 'agent') throw new ForbiddenError('only the agent can record a call')
+    if ((await this.settingsOf(tenantId)).callRecording === 'off') throw new ForbiddenError('call recording is turned off for this organisation')
+    if (call.recording === input.recording) return call
+    const room = await this.rooms.get(call.id)?.catch(() => null)
+    if (!room || room.closed) throw new InvalidStateError('the call has no media yet')
+    if (input.recording) {
+      const dir = path.join(this.recordingsDir, call.channelId)
+      await fs.mkdir(dir, { recursive: true })
+      const files: string[] = []
+      for (const participantId of room.participantIds()) {
+        const extension = room.audioCodecFor() === 'audio/opus' ? 'ogg' : 'wav'
+        const file = path.join(dir, `${call.id}-${participantId}-${Date.now()}.${extension}`)
+        try {
+          files.push((await room.startRecording({ file, participantId })).file)
+        } catch (error) {
+          this.log.warn({ err: error, participantId }, 'a voice of the call could not be recorded')
+        }
+      }
+      if (files.length === 0) throw new InvalidStateError('nobody in the call sends audio yet')
+      await this.addRecordings(call.id, files)
+    } else {
+      for (const result of await room.stopAllRecordings()) if (result.status === 'rejected') this.log.warn({ err: result.reason }, 'a recording ended badly')
+    }
+    call.recording = input.recording
+    await this.events.append({ channelId: call.channelId, type: 'call.recording', author: { role: 'system' }, payload: { callId: call.id, recording: input.recording } })
+    return call
   }
 
   /** What flows through a call's room now (supervisors, tests, reports). */
@@ -222,6 +264,13 @@ export class MediaSignaling {
     }
     const call = this.calls.callOf(owner.channelId)
     if (event.reason === 'worker-died' && call?.id === owner.callId) {
+      if (call.recording) {
+        // The recordings ended with the worker (their files hold what came before); the agent may start again.
+        call.recording = false
+        await this.events
+          .append({ channelId: owner.channelId, type: 'call.recording', author: { role: 'system' }, payload: { callId: call.id, recording: false } })
+          .catch((error: unknown) => this.log.error({ err: error }, 'could not log the end of a recording'))
+      }
       // Everyone in the call hears it; their next media:join creates a new room on a live worker.
       const participants = [...new Set(event.usage.map((entry) => entry.participantId))]
       for (const participantId of participants.length > 0 ? participants : [call.requestedBy]) {
@@ -232,10 +281,23 @@ export class MediaSignaling {
     if (!this.rooms.has(event.roomId)) this.owners.delete(event.roomId)
   }
 
+  /** Close a call's room, letting its recordings finish their files first. */
   private closeRoom(callId: string): void {
     const room = this.rooms.get(callId)
     this.rooms.delete(callId)
-    void room?.then((r) => r.close()).catch(() => {})
+    void room
+      ?.then(async (r) => {
+        if (r.recording) for (const result of await r.stopAllRecordings()) if (result.status === 'rejected') this.log.warn({ err: result.reason }, 'a recording ended badly')
+        r.close()
+      })
+      .catch((error: unknown) => this.log.warn({ err: error, callId }, 'closing a media room failed'))
+  }
+
+  private async addRecordings(callId: string, files: string[]): Promise<void> {
+    const row = await this.db.call.findUniqueOrThrow({ where: { id: callId }, select: { recordings: true } })
+    const known = JSON.parse(row.recordings) as string[]
+    const relative = files.map((file) => path.relative(this.dataDir, file))
+    await this.db.call.update({ where: { id: callId }, data: { recordings: JSON.stringify([...known, ...relative]) } })
   }
 
   private member(member: Member, tenantId: string, channelId: string, callId: string): { call: LiveCall; participantId: string } {

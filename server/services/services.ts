@@ -59,7 +59,7 @@ export function createServices(db: Database, eventStore: EventStore, config: Con
   const queue = new QueueService(db, routing, engine, estimator, agents, channels, notifier, log.child({ part: 'queue' }))
   let media: MediaSignaling | null = null
   const calls = new CallService(db, channels, events, () => media?.available ?? false, log.child({ part: 'calls' }))
-  media = new MediaSignaling(gateway, calls, channels, events, notifier, db, log.child({ part: 'media' }))
+  media = new MediaSignaling(gateway, calls, channels, events, notifier, db, config.dataDir, async (tenantId) => (await routing.get(tenantId)).settings, log.child({ part: 'media' }))
   channels.callOf = (channelId) => calls.viewOf(channelId)
   channels.beforeEnd = (channelId) => calls.endFor(channelId, 'channel_ended')
   channels.onEnded = (channel) => {

@@ -32,6 +32,17 @@ export const callControlsStyles = css`
     width: 16px;
     height: 16px;
   }
+  .call-record {
+    display: flex;
+    align-items: center;
+    justify-content: flex-end;
+    gap: 8px;
+    padding: 4px 16px;
+  }
+  .call-record .rec {
+    color: #b3261e;
+    font-weight: 600;
+  }
   .call-prompt {
     display: flex;
     align-items: center;
@@ -115,7 +126,15 @@ export class CallControls implements ReactiveController {
             <button type="button" data-test="call-cancel" ?disabled=${busy} @click=${() => calls.cancel(view.id, phase.call.id)}>Cancel</button>
           </div>
           ${errorLine}`
-      case 'active':
+      case 'active': {
+        const recording = phase.call.recording
+        const recordBar = html`<div class="call-record" data-test="call-recording" data-recording=${recording ? 'true' : 'false'}>
+            ${recording ? html`<span class="rec" role="status">● Recording</span>` : nothing}
+            <button type="button" data-test="call-record" ?disabled=${busy} @click=${() => calls.record(view.id, phase.call.id, !recording)}>
+              ${recording ? 'Stop recording' : 'Record call'}
+            </button>
+          </div>
+          ${errorLine}`
         if (!callViewLoaded()) return html`<div class="call-loading" role="status">${this.viewFailed ? 'The call could not be loaded: reload the console.' : 'Starting the call…'}</div>`
         return keyed(
           phase.call.id,
@@ -128,8 +147,10 @@ export class CallControls implements ReactiveController {
             .participants=${view.participants.filter((participant) => !participant.leftAt).map((participant) => ({ id: participant.id, name: participant.role === 'visitor' ? visitorName(view) : participant.name }))}
             .video=${phase.call.video}
             .startedAt=${phase.call.startedAt}
-          ></parley-call-view>`,
+          ></parley-call-view>
+          ${recordBar}`,
         )
+      }
     }
   }
 

@@ -28,6 +28,8 @@ export interface ChannelEventPayloads {
   'call.ended': { callId: string; reason: CallEndReason; seconds: number }
   /** a participant's media stopped working (ICE/DTLS failure, no packets, media server lost) */
   'media.failed': { callId: string; participantId: string; reason: MediaFailureReason }
+  /** the call is (no longer) being recorded: everyone in it is told */
+  'call.recording': { callId: string; recording: boolean }
 }
 
 /** Why a call ended (closed union). */
@@ -71,4 +73,5 @@ export const TRANSCRIPT_EVENT_TYPES: readonly ChannelEventType[] = [
   'call.started',
   'call.ended',
   'media.failed',
+  'call.recording',
 ]

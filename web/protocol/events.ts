@@ -73,6 +73,7 @@ export interface AckedSignal {
 export type CallRequest = z.input<typeof schema.callRequest>
 export type CallAnswer = z.input<typeof schema.callAnswer>
 export type CallRef = z.input<typeof schema.callRef>
+export type CallRecord = z.input<typeof schema.callRecord>
 
 /** What a mediasoup-client Device needs to create a transport (`device.createSendTransport(params)`). */
 export interface MediaTransportParams {
@@ -121,6 +122,8 @@ export interface CallClientEvents {
   'call:request': (payload: CallRequest, ack: Ack<{ call: CallView }>) => void
   'call:answer': (payload: CallAnswer, ack: Ack<{ call: CallView }>) => void
   'call:hangup': (payload: CallRef, ack: Ack<{ call: CallView }>) => void
+  /** agents: record the call (each voice to its own file), when the tenant allows it; everyone is told */
+  'call:record': (payload: CallRecord, ack: Ack<{ call: CallView }>) => void
   'media:join': (payload: CallRef, ack: Ack<MediaJoinResult>) => void
   'media:setup': (payload: { channelId: string; callId: string; rtpCapabilities: msc.RtpCapabilities }, ack: Ack<MediaSetupResult>) => void
   'media:connect': (payload: { channelId: string; transportId: string; dtlsParameters: msc.DtlsParameters }, ack: Ack<Record<string, never>>) => void

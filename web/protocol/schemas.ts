@@ -80,6 +80,7 @@ const json = z.record(z.string(), z.unknown())
 export const callRequest = z.strictObject({ channelId: id, video: z.boolean().default(false) })
 export const callAnswer = z.strictObject({ channelId: id, callId: id, accept: z.boolean() })
 export const callRef = z.strictObject({ channelId: id, callId: id })
+export const callRecord = z.strictObject({ channelId: id, callId: id, recording: z.boolean() })
 export const mediaSetup = z.strictObject({ channelId: id, callId: id, rtpCapabilities: json })
 export const mediaConnect = z.strictObject({ channelId: id, transportId: z.uuid(), dtlsParameters: json })
 export const mediaProduce = z.strictObject({

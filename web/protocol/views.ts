@@ -130,4 +130,5 @@ export interface CallView {
   requestedBy: string
   requestedAt: string
   startedAt: string | null
+  recording: boolean
 }

@@ -7,7 +7,7 @@ import { callRequest, linkSignaling, type CallSignaling } from './call-signaling
 import type { SocketLink } from './socket-link.js'
 
 /** An action in flight (closed union). */
-export type CallAction = 'request' | 'accept' | 'decline' | 'cancel'
+export type CallAction = 'request' | 'accept' | 'decline' | 'cancel' | 'record'
 
 export class CallActions {
   /** the action waiting for the server's answer, if any */
@@ -36,6 +36,11 @@ export class CallActions {
   /** Stop ringing a call we asked for. */
   cancel(channelId: string, callId: string): Promise<boolean> {
     return this.run('cancel', () => callRequest(this.signaling, 'call:hangup', { channelId, callId }))
+  }
+
+  /** Agents: start or stop recording the call (everyone in it is told). */
+  record(channelId: string, callId: string, recording: boolean): Promise<boolean> {
+    return this.run('record', () => callRequest(this.signaling, 'call:record', { channelId, callId, recording }))
   }
 
   /** Forget the last error (e.g. when the call state moved on). */

@@ -18,11 +18,12 @@ export function nextCall(call: CallView | null, event: ChannelEvent): CallView |
         requestedBy: event.author.participantId ?? '',
         requestedAt: event.at,
         startedAt: null,
+        recording: false,
       }
     case 'call.started':
       if (call && call.id !== event.payload.callId) return call
       return {
-        ...(call ?? { id: event.payload.callId, channelId: event.channelId, requestedBy: '', requestedAt: event.at }),
+        ...(call ?? { id: event.payload.callId, channelId: event.channelId, requestedBy: '', requestedAt: event.at, recording: false }),
         status: 'active',
         video: event.payload.video,
         startedAt: call?.startedAt ?? event.at,
@@ -30,6 +31,8 @@ export function nextCall(call: CallView | null, event: ChannelEvent): CallView |
     case 'call.declined':
     case 'call.ended':
       return call?.id === event.payload.callId ? null : call
+    case 'call.recording':
+      return call?.id === event.payload.callId ? { ...call, recording: event.payload.recording } : call
     default:
       return call
   }
@@ -80,6 +83,8 @@ export function callEventText(event: ChannelEvent, self: string | null): string 
     }
     case 'media.failed':
       return event.payload.reason === 'worker-died' ? 'Call interrupted (the media server restarted): reconnecting…' : `Call connection problem: ${FAILURES[event.payload.reason] ?? event.payload.reason}`
+    case 'call.recording':
+      return event.payload.recording ? 'This call is being recorded' : 'Call recording stopped'
     default:
       return null
   }

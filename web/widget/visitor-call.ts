@@ -20,6 +20,13 @@ export interface VisitorCallHost extends ReactiveControllerHost {
 
 /** Styles of the call parts, adopted by the chat panel. */
 export const visitorCallStyles = css`
+  .call-recording {
+    margin: 0;
+    padding: 4px 12px;
+    color: #b3261e;
+    font-size: 12px;
+    font-weight: 600;
+  }
   .call-prompt {
     display: flex;
     flex-wrap: wrap;
@@ -128,7 +135,8 @@ export class VisitorCall implements ReactiveController {
             .participants=${view.participants.filter((participant) => !participant.leftAt)}
             .video=${phase.call.video}
             .startedAt=${phase.call.startedAt}
-          ></parley-call-view>`,
+          ></parley-call-view>
+          ${phase.call.recording ? html`<p class="call-recording" data-test="call-recording" role="status">● This call is being recorded</p>` : nothing}`,
         )
     }
   }
