@@ -206,4 +206,30 @@ describe('a video call in Chromium', () => {
     await expect.poll(() => activeChannel(console_).locator('[data-test=message][data-role=visitor]').last().textContent()).toContain('Thanks, that helped!')
     expect(shopProblems).toEqual([])
   })
+
+  it('a shopper starts with a voice call: the agent accepts and both talk at once', async () => {
+    await activeChannel(console_).locator('[data-test=end]').click()
+    await activeChannel(console_).locator('[data-test=end-confirm]').click()
+    await activeChannel(console_).locator('[data-test=ended]').waitFor()
+
+    const caller = await (await browser.newContext()).newPage()
+    await caller.goto(`${parley.shopUrl}/products/trail-x1`)
+    await caller.locator('[data-test=launcher]').click()
+    await caller.locator('[data-test=question]').fill('Can you talk me through the frame sizes?')
+    await caller.locator('[data-test=start-call]').click()
+    const offer = console_.locator('[data-test=offer][data-kind=call]')
+    await offer.waitFor()
+    await offer.locator('[data-test=accept]').click()
+
+    const callerView = caller.locator('parley-call-view')
+    await expect.poll(() => callerView.getAttribute('data-state'), { timeout: 20_000 }).toBe('connected')
+    await expect.poll(() => agentCall().getAttribute('data-state'), { timeout: 20_000 }).toBe('connected')
+    await expect.poll(async () => (await received(callerView)).audio, { timeout: 20_000 }).toBeGreaterThan(0)
+    await expect.poll(async () => (await received(agentCall())).audio, { timeout: 20_000 }).toBeGreaterThan(0)
+    expect((await received(agentCall())).video).toBe(0)
+    // the chat runs alongside
+    await caller.locator('[data-test=input]').fill('I hear you fine')
+    await caller.locator('[data-test=send]').click()
+    await expect.poll(() => activeChannel(console_).locator('[data-test=message][data-role=visitor]').last().textContent()).toContain('I hear you fine')
+  })
 })

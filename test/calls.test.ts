@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Parley } from '../server/app.js'
 import type { ChannelEvent } from '../web/protocol/channel-event.js'
-import type { CallView } from '../web/protocol/views.js'
-import { AGENT_EMAILS, ask, eventually, mediaOverrides, startChat, startTestParley, type AgentSocket, type VisitorSocket } from './support/parley-harness.js'
+import type { CallView, ChannelView, RequestView } from '../web/protocol/views.js'
+import { AGENT_EMAILS, ask, connectAgent, connectVisitor, login, next, nextSession, eventually, mediaOverrides, startChat, startTestParley, type AgentSocket, type VisitorSocket } from './support/parley-harness.js'
 
 let parley: Parley
 const sockets: { close(): void }[] = []
@@ -117,6 +117,30 @@ describe('calls', () => {
   })
 })
 
+describe('a request that starts as a voice call', () => {
+  it('is routed as a call and starts the call when the agent accepts', async () => {
+    const agent = connectAgent(parley.url, await login(parley.url, AGENT_EMAILS.anna))
+    sockets.push(agent)
+    await nextSession.agent(agent)
+    await ask(agent, 'agent:set-state', { state: 'ready' })
+    const visitor = connectVisitor(parley.url, parley.shopUrl!)
+    sockets.push(visitor)
+    await nextSession.visitor(visitor)
+    const offered = next<RequestView>(agent as never, 'request:offered')
+    const created = await ask(visitor, 'request:create', { clientRequestId: 'voice-1', question: 'Please call me', pageUrl: null, kind: 'call' })
+    expect(created.ok && created.data.request.kind).toBe('call')
+    const offer = await offered
+    expect(offer.kind).toBe('call')
+    const accepted = await ask<{ channel: ChannelView }>(agent, 'request:accept', { requestId: offer.id })
+    expect(accepted.ok && accepted.data.channel.call).toMatchObject({ status: 'active', video: false })
+    const channelId = (accepted as { data: { channel: ChannelView } }).data.channel.id
+    expect((await callEvents(channelId)).map((e) => e.type)).toEqual(['call.requested', 'call.started'])
+    const joined = await ask(visitor, 'media:join', { channelId, callId: (accepted as { data: { channel: ChannelView } }).data.channel.call!.id })
+    expect(joined.ok).toBe(true)
+    await ask(agent, 'channel:leave', { channelId })
+  })
+})
+
 describe('calls without a media server', () => {
   it('are refused with a message and the chat goes on', async () => {
     const chatOnly = await startTestParley()
@@ -125,6 +149,10 @@ describe('calls without a media server', () => {
       sockets.push(agent, visitor)
       const asked = await ask(visitor, 'call:request', { channelId: channel.id, video: true })
       expect(asked).toMatchObject({ ok: false, error: { code: 'invalid_state', message: expect.stringContaining('not available') } })
+      expect(await ask(visitor, 'request:create', { clientRequestId: 'voice-x', question: 'call me', pageUrl: null, kind: 'call' })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_state', message: expect.stringContaining('start a chat') },
+      })
       expect((await ask(visitor, 'chat:send', { channelId: channel.id, clientMsgId: 'm1', text: 'ok, chat then' })).ok).toBe(true)
     } finally {
       await chatOnly.close()

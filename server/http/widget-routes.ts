@@ -40,6 +40,8 @@ export function widgetRoutes(services: Services): Router {
       agentsAvailable: presence.agentsAvailable,
       queueLength: presence.queueLength,
       topics: routing.queues.filter((queue) => queue.isPublic).map((queue) => ({ slug: queue.slug, name: queue.name })),
+      /** the visitor may start with a voice call (a media server runs) */
+      calls: services.media.available,
       presence,
     })
   })

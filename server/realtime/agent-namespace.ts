@@ -41,6 +41,8 @@ export function setUpAgentNamespace(nsp: AgentNamespace, services: Services, isO
     on.request('agent:set-state', schema.agentSetState, async ({ state, reason }) => ({ agent: services.agents.view(await services.agents.choose(agent.id, state, reason)) }))
     on.request('request:accept', schema.requestRef, async ({ requestId }) => {
       const channel = await services.queue.accept(agent.id, agent.tenantId, requestId)
+      // The visitor asked for a call: accepting it starts the call at once.
+      if (channel.kind === 'call') await services.calls.startRequested(channel.id)
       return { channel: await services.channels.viewFor(channel.id, member, agent.tenantId) }
     })
     on.request('request:decline', schema.requestRef, async ({ requestId }) => {

@@ -4,7 +4,7 @@
  */
 import * as schema from '../../web/protocol/schemas.js'
 import { LIMITS } from '../../web/protocol/limits.js'
-import { ValidationError } from '../errors.js'
+import { InvalidStateError, ValidationError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Services } from '../services/services.js'
 import type { TenantInfo } from '../services/tenant-directory.js'
@@ -41,7 +41,10 @@ export function setUpVisitorNamespace(nsp: VisitorNamespace, services: Services,
     const member: Member = { kind: 'visitor', visitorId: visitor.id }
     const on = binder(socket, log)
 
-    on.request('request:create', schema.requestCreate, async (input) => ({ request: await services.queue.create(visitor, input) }))
+    on.request('request:create', schema.requestCreate, async (input) => {
+      if (input.kind === 'call' && !services.media.available) throw new InvalidStateError('calls are not available right now: please start a chat instead')
+      return { request: await services.queue.create(visitor, input) }
+    })
     on.request('request:cancel', schema.requestRef, async ({ requestId }) => ({ request: await services.queue.cancel(visitor.id, tenant.id, requestId) }))
     on.request('request:schedule', schema.requestSchedule, async ({ requestId, scheduledFor }) => ({ request: await services.queue.schedule(visitor.id, tenant.id, requestId, scheduledFor) }))
     bindChannelMemberEvents(on, services, member, tenant.id, socket.id)

@@ -98,6 +98,30 @@ export class CallService {
     return this.view(call)
   }
 
+  /**
+   * A request that asked for a voice call was accepted: the visitor's click was the ask and
+   * the agent's accept the consent, so the call starts at once (logged as both steps).
+   */
+  async startRequested(channelId: string): Promise<CallView | null> {
+    const participants = this.channels.participantsOf(channelId)
+    const visitor = participants.find((p) => p.role === 'visitor' && !p.leftAt)
+    const agent = participants.find((p) => p.role === 'agent' && !p.leftAt)
+    const tenantId = this.channels.tenantOf(channelId)
+    if (!visitor || !agent || !tenantId || this.calls.has(channelId)) return null
+    if (!this.available()) {
+      this.log.warn({ channelId }, 'a call request was accepted while calls are unavailable: it goes on as a chat')
+      return null
+    }
+    const now = new Date()
+    const call: LiveCall = { id: newId('ca'), tenantId, channelId, video: false, requestedBy: visitor.id, status: 'active', requestedAt: now, startedAt: now, recording: false }
+    this.calls.set(channelId, call)
+    await this.db.call.create({ data: { id: call.id, tenantId: call.tenantId, channelId, video: false, requestedBy: visitor.id, status: 'active', requestedAt: now, startedAt: now } })
+    await this.events.append({ channelId, type: 'call.requested', author: authorOf(visitor), payload: { callId: call.id, video: false } }, now)
+    await this.events.append({ channelId, type: 'call.started', author: authorOf(agent), payload: { callId: call.id, video: false } }, now)
+    this.onStarted(call)
+    return this.view(call)
+  }
+
   /** The other side consents (or not). */
   async answer(member: Member, tenantId: string, input: { channelId: string; callId: string; accept: boolean }): Promise<CallView> {
     const { participant } = this.channels.requireOpenMember(input.channelId, member, tenantId)

@@ -229,6 +229,14 @@ export class ChannelService {
     }
   }
 
+  participantsOf(channelId: string): ParticipantRuntime[] {
+    return [...(this.open.get(channelId)?.participants.values() ?? [])]
+  }
+
+  tenantOf(channelId: string): string | undefined {
+    return this.open.get(channelId)?.tenantId
+  }
+
   isOpen(channelId: string): boolean {
     return this.open.has(channelId)
   }

@@ -51,6 +51,8 @@ export interface NewRequest {
   language: string | null
   cartCategories: string[]
   scheduledFor: string | null
+  /** start with a chat or with a voice call */
+  kind: ChannelKind
 }
 
 /** A booked session may start from a minute to two weeks ahead. */
@@ -133,7 +135,7 @@ export class QueueService {
       question: input.question,
       pageUrl: input.pageUrl,
       enqueuedAt: new Date(),
-      kind: 'chat',
+      kind: input.kind,
       queue,
       hints,
       priority: queue?.priority ?? 0,

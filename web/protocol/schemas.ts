@@ -26,6 +26,8 @@ export const requestCreate = z.strictObject({
   language: z.string().max(35).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag').nullable().default(null),
   /** categories of what is in the cart, as skill hints */
   cartCategories: z.array(category).max(50).default([]),
+  /** start with a voice call in the browser (routed to an agent with a free call slot) */
+  kind: z.enum(['chat', 'call']).default('chat'),
   /** when set, book a session for later instead of queueing now */
   scheduledFor: z.iso.datetime({ offset: true }).nullable().default(null),
 })

@@ -29,6 +29,7 @@ export class ChatPanel extends LitElement {
     session: { attribute: false },
     heading: {},
     topics: { attribute: false },
+    callsAvailable: { attribute: false },
     confirmingEnd: { state: true },
   }
   static override styles = [panelStyles, chatPanelStyles, visitorCallStyles]
@@ -39,6 +40,8 @@ export class ChatPanel extends LitElement {
   declare heading: string
   /** the tenant's public topics for the question form */
   declare topics: TopicOption[]
+  /** the visitor may start with a voice call */
+  declare callsAvailable: boolean
   declare private confirmingEnd: boolean
 
   private unsubscribe: (() => void) | undefined
@@ -50,6 +53,7 @@ export class ChatPanel extends LitElement {
     super()
     this.heading = 'Talk to us'
     this.topics = []
+    this.callsAvailable = false
     this.confirmingEnd = false
     this.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') this.minimize()
@@ -170,12 +174,13 @@ export class ChatPanel extends LitElement {
           .value=${session.draft}
           .topic=${session.draftTopic}
           .topics=${this.topics}
+          ?callsAvailable=${this.callsAvailable}
           .presence=${session.presence}
           ?busy=${session.creating}
           .note=${session.note}
           .error=${session.error}
           @parley-question=${(event: CustomEvent<QuestionDetail>) =>
-            void session.createRequest(event.detail.question, { topic: event.detail.topic, scheduledFor: event.detail.scheduledFor })}
+            void session.createRequest(event.detail.question, { topic: event.detail.topic, scheduledFor: event.detail.scheduledFor, kind: event.detail.kind })}
         ></parley-question-form>`
       case 'waiting':
         return html`<parley-waiting-view
@@ -263,6 +268,7 @@ export const mount: PanelModule['mount'] = (container: HTMLElement, options: Pan
   panel.session = session
   panel.heading = options.tenantName || 'Talk to us'
   panel.topics = options.topics ?? []
+  panel.callsAvailable = options.calls ?? false
   panel.addEventListener('parley-minimize', () => options.onMinimize())
   container.append(panel)
   let closed = false

@@ -19,6 +19,7 @@ interface WidgetStatus {
   agentsAvailable: number
   queueLength: number
   topics?: TopicOption[]
+  calls?: boolean
   presence?: PresenceView
 }
 
@@ -125,6 +126,7 @@ function main(): void {
   let handle: PanelHandle | undefined
   let tenantName: string | undefined
   let topics: TopicOption[] | undefined
+  let calls = false
 
   const progress = (fraction: number) => {
     const percent = Math.round(Math.min(1, fraction) * 100)
@@ -160,6 +162,7 @@ function main(): void {
         tenant,
         tenantName,
         topics,
+        calls,
         visitorToken: readToken(),
         onToken: (token) => {
           document.cookie = `${cookie}=${encodeURIComponent(token)}; Path=/; Max-Age=31536000; SameSite=Lax${location.protocol == 'https:' ? '; Secure' : ''}`
@@ -309,6 +312,7 @@ function main(): void {
       tenantName = status.tenant.name
       title.textContent = tenantName
       topics = status.topics
+      calls = status.calls === true
       if (status.presence) show(status.presence)
       document.addEventListener('visibilitychange', watchVisibility)
       watchVisibility()

@@ -29,6 +29,8 @@ export interface PanelOptions {
   tenantName?: string
   /** the tenant's public topics, when the status call provided them */
   topics?: TopicOption[]
+  /** the visitor may start with a voice call */
+  calls?: boolean
   /** signed visitor token from the first-party cookie, or null for a first visit */
   visitorToken: string | null
   /** the server issued a (possibly refreshed) visitor token: store it */

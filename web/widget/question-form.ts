@@ -17,6 +17,8 @@ export interface QuestionDetail {
   topic: string | null
   /** a booked time (ISO) instead of queueing now */
   scheduledFor: string | null
+  /** start with a chat, or with a voice call in the browser */
+  kind: 'chat' | 'call'
 }
 
 /**
@@ -29,6 +31,7 @@ export class QuestionForm extends LitElement {
     value: {},
     topic: {},
     topics: { attribute: false },
+    callsAvailable: { type: Boolean },
     presence: { attribute: false },
     busy: { type: Boolean },
     note: {},
@@ -143,6 +146,8 @@ export class QuestionForm extends LitElement {
   declare topic: string | null
   /** the tenant's public topics */
   declare topics: TopicOption[]
+  /** offer to start with a voice call */
+  declare callsAvailable: boolean
   /** live availability, for the topics' waits and the offline offer */
   declare presence: PresenceView | null
   /** a request is being sent: the button is disabled */
@@ -159,6 +164,7 @@ export class QuestionForm extends LitElement {
     this.value = ''
     this.topic = null
     this.topics = []
+    this.callsAvailable = false
     this.presence = null
     this.busy = false
     this.note = null
@@ -193,6 +199,9 @@ export class QuestionForm extends LitElement {
           <button class="primary" type="submit" data-test="start" ?disabled=${this.busy || empty}>
             ${this.busy ? 'Sending…' : offline ? 'Send question' : 'Start chat'}
           </button>
+          ${this.callsAvailable && !offline
+            ? html`<button class="secondary" type="button" data-test="start-call" ?disabled=${this.busy || empty} @click=${() => this.send(null, 'call')}>Call instead</button>`
+            : nothing}
         </div>
         ${offline && !this.booking ? html`<button type="button" class="link" data-test="book" @click=${() => (this.booking = true)}>Book a time instead</button>` : nothing}
         ${this.booking
@@ -231,12 +240,12 @@ export class QuestionForm extends LitElement {
 
   private submit(event: Event): void {
     event.preventDefault()
-    this.send(null)
+    this.send(null, 'chat')
   }
 
-  private send(scheduledFor: string | null): void {
+  private send(scheduledFor: string | null, kind: 'chat' | 'call' = 'chat'): void {
     if (this.busy || this.value.trim() === '') return
-    const detail: QuestionDetail = { question: this.value, topic: this.topic, scheduledFor }
+    const detail: QuestionDetail = { question: this.value, topic: this.topic, scheduledFor, kind }
     this.dispatchEvent(new CustomEvent('parley-question', { detail, bubbles: true, composed: true }))
   }
 }

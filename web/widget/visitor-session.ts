@@ -31,6 +31,8 @@ export interface RequestChoices {
   topic: string | null
   /** book a session at this time (ISO) instead of queueing now */
   scheduledFor: string | null
+  /** start with a voice call instead of a chat */
+  kind?: 'chat' | 'call'
 }
 
 /** A `request:create` not acknowledged yet; kept so a retry reuses its client id. */
@@ -167,7 +169,7 @@ export class VisitorSession {
     const question = text.trim().slice(0, LIMITS.question)
     if (this.creating || !question || this.closed) return
     let pending = this.readPending()
-    if (!pending || pending.question !== question || (pending.topic ?? null) !== choices.topic || (pending.scheduledFor ?? null) !== choices.scheduledFor) {
+    if (!pending || pending.question !== question || (pending.topic ?? null) !== choices.topic || (pending.scheduledFor ?? null) !== choices.scheduledFor || (pending.kind ?? 'chat') !== (choices.kind ?? 'chat')) {
       this.writePending((pending = { clientRequestId: newClientId(), question, ...choices }))
     }
     this.draft = question
@@ -188,6 +190,7 @@ export class VisitorSession {
         language: browserLanguage(),
         cartCategories: this.cartCategories(),
         scheduledFor: pending.scheduledFor ?? null,
+        kind: pending.kind ?? 'chat',
       })
       this.clearPending()
       this.onRequest(request, true)
