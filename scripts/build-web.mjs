@@ -72,6 +72,9 @@ async function build() {
   fs.mkdirSync(path.join(out, 'agent'), { recursive: true })
   fs.writeFileSync(path.join(out, 'agent/index.html'), html)
 
+  // Pictures tenants can use for agents (avatar rules point at /avatars/…).
+  fs.cpSync(path.join(root, 'web/avatars'), path.join(out, 'avatars'), { recursive: true })
+
   const loader = fs.readFileSync(path.join(out, 'widget.js'))
   const report = { loaderBytes: loader.length, loaderGzipBytes: gzipSync(loader, { level: 9 }).length, panelFiles }
   fs.writeFileSync(path.join(out, 'build-report.json'), JSON.stringify(report, null, 2))

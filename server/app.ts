@@ -65,7 +65,13 @@ export async function startParley(config: Config, log: Logger = createLogger(con
   const visitorNsp: VisitorNamespace = io.of('/visitor')
   const agentNsp: AgentNamespace = io.of('/agent')
   const gateway = await startMedia(config, log.child({ part: 'media' }))
-  const services = createServices(db, eventStore, config, new SocketNotifier(visitorNsp, agentNsp), log, gateway)
+  const notifier = new SocketNotifier(visitorNsp, agentNsp)
+  const services = createServices(db, eventStore, config, notifier, log, gateway)
+  notifier.memberOf = (channelId, participantId) => {
+    const participant = services.channels.participant(channelId, participantId)
+    if (participant?.agentId) return { kind: 'agent', agentId: participant.agentId }
+    return participant?.visitorId ? { kind: 'visitor', visitorId: participant.visitorId } : null
+  }
 
   let shopServer: http.Server | null = null
   let shopUrl: string | null = null

@@ -238,7 +238,7 @@ describe('presence and supervision', () => {
     await nextSession.agent(supervisor)
     const watched = await ask<{ snapshot: SupervisorSnapshot }>(supervisor, 'supervisor:watch', { watch: true })
     if (!watched.ok) throw new Error(watched.error.message)
-    expect(watched.data.snapshot.agents.map((a) => a.displayName).sort()).toEqual(['Alex Admin', 'Anna', 'Ben'])
+    expect(watched.data.snapshot.agents.map((a) => a.displayName).sort()).toEqual(['Alex Admin', 'Anna', 'Ben', 'Sam Supervisor'])
     const snapshots: SupervisorSnapshot[] = []
     supervisor.on('supervisor:snapshot', (s) => snapshots.push(s))
 

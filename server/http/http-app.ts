@@ -55,6 +55,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       setHeaders: (res) => res.set('Access-Control-Allow-Origin', '*'),
     }),
   )
+  app.use('/avatars', express.static(path.join(options.webRoot, 'avatars'), { maxAge: '1d', setHeaders: (res) => res.set('Cross-Origin-Resource-Policy', 'cross-origin') }))
   app.get('/', (_req, res) => res.redirect('/agent/'))
   app.use('/agent', express.static(path.join(options.webRoot, 'agent'), { maxAge: 0 }))
   if (!fs.existsSync(path.join(options.webRoot, 'widget.js'))) log.warn({ webRoot: options.webRoot }, 'web bundles are missing: run npm run build')

@@ -1,6 +1,8 @@
 /**
  * The /agent namespace: the agent console, on Parley's own origin, authenticated by the
  * HttpOnly session cookie. The Origin check stops other sites from riding the cookie.
+ * An agent's co-browsing tab (the shop page opened from the console) connects here too, from
+ * the tenant's site with a lead token, and may only lead and follow its one channel.
  */
 import * as schema from '../../web/protocol/schemas.js'
 import { ForbiddenError, UnauthorizedError } from '../errors.js'
@@ -13,7 +15,11 @@ import { binder, connectError } from './handle.js'
 import { rooms } from './rooms.js'
 import type { AgentNamespace } from './socket-notifier.js'
 import { rejectUnknownEvents } from './unknown-events.js'
+import { normalizeOrigin } from '../services/tenant-directory.js'
+
+const AGENT_CHANNEL_EVENTS = ['supervisor:monitor', 'supervisor:barge', 'lead:companion', 'channel:invite'] as const
 import { CHANNEL_MEMBER_EVENTS, bindChannelMemberEvents } from './visitor-namespace.js'
+import { setUpCompanionSocket, type CompanionSocketData } from './companion-socket.js'
 
 interface AgentSocketData {
   agent: AgentRuntime
@@ -23,6 +29,15 @@ interface AgentSocketData {
 export function setUpAgentNamespace(nsp: AgentNamespace, services: Services, isOwnOrigin: (origin: string | undefined) => boolean, log: Logger): void {
   nsp.use(async (socket, next) => {
     try {
+      const companion = schema.companionHandshake.safeParse(socket.handshake.auth)
+      if (companion.success) {
+        const grant = await services.links.admitCompanion(companion.data.leadToken, normalizeOrigin(socket.handshake.headers.origin), async (tenantId) => {
+          const { slug } = await services.routing.get(tenantId)
+          return (await services.tenants.require(slug)).origins
+        })
+        socket.data = { companion: grant } satisfies CompanionSocketData
+        return next()
+      }
       if (!isOwnOrigin(socket.handshake.headers.origin)) throw new ForbiddenError('the agent console must be opened from Parley itself')
       const session = await services.sessions.authenticate(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE))
       if (!session) throw new UnauthorizedError('your session has expired, please log in again')
@@ -34,6 +49,7 @@ export function setUpAgentNamespace(nsp: AgentNamespace, services: Services, isO
   })
 
   nsp.on('connection', async (socket) => {
+    if ((socket.data as Partial<CompanionSocketData>).companion) return setUpCompanionSocket(socket, services, log)
     const { agent, sessionId } = socket.data as AgentSocketData
     const member: Member = { kind: 'agent', agentId: agent.id }
     const on = binder(socket, log)
@@ -65,8 +81,12 @@ export function setUpAgentNamespace(nsp: AgentNamespace, services: Services, isO
     socket.on('disconnect', () => {
       if (watching) services.supervision.unwatch(agent.tenantId)
     })
+    on.request('supervisor:monitor', schema.supervisorMonitor, async ({ channelId }) => ({ channel: await services.monitoring.monitor(agent, channelId) }))
+    on.request('supervisor:barge', schema.supervisorMonitor, async ({ channelId }) => ({ channel: await services.monitoring.barge(agent, channelId) }))
+    on.request('lead:companion', schema.leadCompanion, (input) => services.links.companionLink(agent.id, agent.tenantId, input))
+    on.request('channel:invite', schema.channelInvite, (input) => services.links.inviteLink(agent.id, agent.tenantId, input))
     bindChannelMemberEvents(on, services, member, agent.tenantId, socket.id)
-    rejectUnknownEvents(socket, ['agent:set-state', 'request:accept', 'request:decline', 'supervisor:watch', ...CHANNEL_MEMBER_EVENTS])
+    rejectUnknownEvents(socket, ['agent:set-state', 'request:accept', 'request:decline', 'supervisor:watch', ...AGENT_CHANNEL_EVENTS, ...CHANNEL_MEMBER_EVENTS])
 
     socket.on('disconnect', () => services.presence.disconnected(member, agent.tenantId, agent))
     socket.join([rooms.agent(agent.id), rooms.session(sessionId)])

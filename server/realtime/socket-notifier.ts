@@ -1,20 +1,21 @@
 /** The Notifier over socket.io rooms in the /visitor and /agent namespaces. */
 import type { Namespace } from 'socket.io'
-import type { ChannelEvent } from '../../web/protocol/channel-event.js'
+import type { ChannelEvent, HiddenEvent } from '../../web/protocol/channel-event.js'
 import type { AckedSignal, AgentClientToServer, CallServerEvents, MediaConsumerParams, AgentServerToClient, SupervisorSnapshot, TypingSignal, VisitorClientToServer, VisitorServerToClient, WithdrawReason } from '../../web/protocol/events.js'
 import type { AgentView, ChannelView, RequestView } from '../../web/protocol/views.js'
+import { audienceOf } from '../domain/event-audience.js'
 import type { Member, Notifier } from '../services/notifier.js'
 import { rooms } from './rooms.js'
 
 export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient>
 export type AgentNamespace = Namespace<AgentClientToServer, AgentServerToClient>
 
-/** Events a visitor socket may receive: everything in the log for now (whispers will not be). */
-export function visibleToVisitors(_event: ChannelEvent): boolean {
-  return true
-}
+const memberRoom = (member: Member) => (member.kind === 'agent' ? rooms.agent(member.agentId) : rooms.visitor(member.visitorId))
 
 export class SocketNotifier implements Notifier {
+  /** who a channel's participant is (set once the services exist), for events meant for some participants only */
+  memberOf: (channelId: string, participantId: string) => Member | null = () => null
+
   constructor(
     private readonly visitors: VisitorNamespace,
     private readonly agents: AgentNamespace,
@@ -32,25 +33,43 @@ export class SocketNotifier implements Notifier {
     for (const { event, originSocketId } of events) {
       const room = rooms.channel(event.channelId)
       const except = originSocketId ? [originSocketId] : []
-      this.agents.to(room).except(except).emit('channel:event', event)
-      if (visibleToVisitors(event)) this.visitors.to(room).except(except).emit('channel:event', event)
+      const audience = audienceOf(event)
+      if (audience.kind === 'everyone') {
+        this.agents.to(room).except(except).emit('channel:event', event)
+        this.visitors.to(room).except(except).emit('channel:event', event)
+        continue
+      }
+      // NOTE: whoever may not see an event still gets its seq, so every client's log stays dense.
+      const hidden: HiddenEvent = { channelId: event.channelId, seq: event.seq, type: 'hidden' }
+      if (audience.kind === 'staff') {
+        this.agents.to(room).except(except).emit('channel:event', event)
+        this.visitors.to(room).except(except).emit('channel:event', hidden)
+        continue
+      }
+      const members = audience.ids.map((id) => this.memberOf(event.channelId, id)).filter((member): member is Member => member !== null)
+      const agentRooms = members.filter((member) => member.kind === 'agent').map(memberRoom)
+      const visitorRooms = members.filter((member) => member.kind === 'visitor').map(memberRoom)
+      if (agentRooms.length) this.agents.to(agentRooms).except(except).emit('channel:event', event)
+      this.agents.to(room).except([...except, ...agentRooms]).emit('channel:event', hidden)
+      if (visitorRooms.length) this.visitors.to(visitorRooms).except(except).emit('channel:event', event)
+      this.visitors.to(room).except([...except, ...visitorRooms]).emit('channel:event', hidden)
     }
   }
 
-  typing(signal: TypingSignal, exceptSocketId?: string): void {
+  typing(signal: TypingSignal, exceptSocketId?: string, staffOnly = false): void {
     const room = rooms.channel(signal.channelId)
     // Agents see the live text; visitors only see that someone types ('' still means "stopped").
     const { text: _text, ...withoutText } = signal
     const forVisitors = signal.text ? withoutText : signal
     const except = exceptSocketId ? [exceptSocketId] : []
     this.agents.to(room).except(except).emit('channel:typing', signal)
-    this.visitors.to(room).except(except).emit('channel:typing', forVisitors)
+    if (!staffOnly) this.visitors.to(room).except(except).emit('channel:typing', forVisitors)
   }
 
-  acked(signal: AckedSignal): void {
+  acked(signal: AckedSignal, staffOnly = false): void {
     const room = rooms.channel(signal.channelId)
     this.agents.to(room).emit('channel:acked', signal)
-    this.visitors.to(room).emit('channel:acked', signal)
+    if (!staffOnly) this.visitors.to(room).emit('channel:acked', signal)
   }
 
   channelJoined(member: Member, view: ChannelView): void {

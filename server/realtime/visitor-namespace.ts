@@ -3,6 +3,7 @@
  * and carries the visitor's signed token; the Origin must be on the tenant's allow-list.
  */
 import * as schema from '../../web/protocol/schemas.js'
+import type { ResumeResult } from '../../web/protocol/events.js'
 import { LIMITS } from '../../web/protocol/limits.js'
 import { InvalidStateError, ValidationError } from '../errors.js'
 import type { Logger } from '../log.js'
@@ -10,7 +11,9 @@ import type { Services } from '../services/services.js'
 import type { TenantInfo } from '../services/tenant-directory.js'
 import type { VisitorIdentity } from '../services/visitor-service.js'
 import type { Member } from '../services/notifier.js'
+import { redactFor } from '../domain/event-audience.js'
 import { bindCallEvents, CALL_EVENTS } from './call-events.js'
+import { bindLeadEvents, LEAD_EVENTS } from './lead-events.js'
 import { binder, connectError } from './handle.js'
 import { rooms } from './rooms.js'
 import type { VisitorNamespace } from './socket-notifier.js'
@@ -47,8 +50,9 @@ export function setUpVisitorNamespace(nsp: VisitorNamespace, services: Services,
     })
     on.request('request:cancel', schema.requestRef, async ({ requestId }) => ({ request: await services.queue.cancel(visitor.id, tenant.id, requestId) }))
     on.request('request:schedule', schema.requestSchedule, async ({ requestId, scheduledFor }) => ({ request: await services.queue.schedule(visitor.id, tenant.id, requestId, scheduledFor) }))
+    on.request('channel:join', schema.channelJoin, async ({ token }) => ({ channel: await services.links.join(visitor, tenant, token) }))
     bindChannelMemberEvents(on, services, member, tenant.id, socket.id)
-    rejectUnknownEvents(socket, ['request:create', 'request:cancel', 'request:schedule', ...CHANNEL_MEMBER_EVENTS])
+    rejectUnknownEvents(socket, ['request:create', 'request:cancel', 'request:schedule', 'channel:join', ...CHANNEL_MEMBER_EVENTS])
 
     socket.on('disconnect', () => services.presence.disconnected(member, tenant.id))
     socket.join(rooms.visitor(visitor.id))
@@ -71,15 +75,11 @@ export function setUpVisitorNamespace(nsp: VisitorNamespace, services: Services,
   })
 }
 
-export const CHANNEL_MEMBER_EVENTS = ['channel:resume', 'chat:send', 'chat:typing', 'channel:ack', 'channel:leave', ...CALL_EVENTS] as const
+export const CHANNEL_MEMBER_EVENTS = ['channel:resume', 'chat:send', 'chat:typing', 'channel:ack', 'channel:leave', ...CALL_EVENTS, ...LEAD_EVENTS] as const
 
 /** Chat and log events shared by visitors and agents. */
 export function bindChannelMemberEvents(on: ReturnType<typeof binder>, services: Services, member: Member, tenantId: string, socketId: string): void {
-  on.request('channel:resume', schema.channelResume, async ({ channelId, afterSeq }) => {
-    const channel = await services.channels.viewFor(channelId, member, tenantId)
-    const { events, hasMore } = await services.events.read(channelId, afterSeq, LIMITS.resumePage)
-    return { channel, events, hasMore }
-  })
+  on.request('channel:resume', schema.channelResume, (input) => resumeFor(services, member, tenantId, input))
   on.request('chat:send', schema.chatSend, (input) => services.chat.send(member, tenantId, input, socketId))
   on.notice('chat:typing', schema.chatTyping, (input) => services.chat.typing(member, tenantId, input, socketId))
   on.notice('channel:ack', schema.channelAck, (input) => services.chat.ack(member, tenantId, input))
@@ -89,4 +89,14 @@ export function bindChannelMemberEvents(on: ReturnType<typeof binder>, services:
     return { channel: await services.channels.viewFor(channelId, member, tenantId) }
   })
   bindCallEvents(on, services, member, tenantId)
+  bindLeadEvents(on, services, member, tenantId)
+}
+
+/** The channel's log after `afterSeq` as this member may see it (the rest as `hidden` stand-ins). */
+export async function resumeFor(services: Services, member: Member, tenantId: string, input: { channelId: string; afterSeq: number }): Promise<ResumeResult> {
+  const channel = await services.channels.viewFor(input.channelId, member, tenantId)
+  const self = channel.participants.find((p) => p.id === channel.selfParticipantId)
+  const viewer = { role: self?.role ?? (member.kind === 'agent' ? 'agent' : 'visitor'), participantId: channel.selfParticipantId } as const
+  const { events, hasMore } = await services.events.read(input.channelId, input.afterSeq, LIMITS.resumePage)
+  return { channel, events: events.map((event) => redactFor(event, viewer)), hasMore }
 }

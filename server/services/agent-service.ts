@@ -25,6 +25,8 @@ export interface AgentRuntime {
   stateUntil: Date | null
   maxChats: number
   maxCalls: number
+  /** picture shown to visitors, if any */
+  avatarUrl: string | null
   /** open conversations the agent takes part in, and their kind */
   channels: Map<string, ChannelKind>
   /** live console sockets */
@@ -245,7 +247,8 @@ export class AgentService {
     const row = await this.db.agent.findUnique({ where: { id: agentId }, include: { skills: { include: { skill: true } } } })
     if (!row) throw new NotFoundError('no such agent')
     const open = await this.db.participant.findMany({
-      where: { agentId, leftAt: null, channel: { status: 'open' } },
+      // conversations the agent handles (monitoring them as a supervisor takes no capacity)
+      where: { agentId, role: 'agent', leftAt: null, channel: { status: 'open' } },
       select: { channelId: true, channel: { select: { request: { select: { kind: true } } } } },
     })
     const known = this.agents.get(agentId)
@@ -263,6 +266,7 @@ export class AgentService {
       stateUntil: null,
       maxChats: row.maxChats,
       maxCalls: row.maxCalls,
+      avatarUrl: row.avatarUrl,
       channels: new Map(open.map((p) => [p.channelId, p.channel.request.kind as ChannelKind])),
       sockets: 0,
       skills: new Map(row.skills.map((s) => [`${s.skill.key}=${s.skill.value}`, s.proficiency])),

@@ -4,7 +4,7 @@
  * sequenced event in the channel's log.
  */
 import type { ChannelEndReason, LeaveReason, ParticipantRole } from '../../web/protocol/channel-event.js'
-import type { ChannelKind, ChannelView, ParticipantView } from '../../web/protocol/views.js'
+import type { ChannelKind, ChannelView, LeadingView, ParticipantView } from '../../web/protocol/views.js'
 import { endAfterLeave } from '../domain/channel-rules.js'
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError } from '../errors.js'
 import type { Database } from '../store/database.js'
@@ -23,7 +23,25 @@ export interface ParticipantRuntime {
   joinedAt: Date
   leftAt: Date | null
   ackedSeq: number
+  /** a supervisor monitoring: only staff know they are there */
+  silent: boolean
+  avatarUrl: string | null
 }
+
+/** Someone joining an open channel after it opened (a monitoring supervisor, an invited visitor). */
+export interface NewParticipant {
+  role: ParticipantRole
+  agentId: string | null
+  visitorId: string | null
+  name: string
+  silent: boolean
+  avatarUrl: string | null
+}
+
+/** The tenant's leading rules a channel view carries. */
+export type LeadingPolicy = Omit<LeadingView, 'leaderId'> & { defaultLeader: 'agent' | 'visitor' }
+
+const DEFAULT_POLICY: LeadingPolicy = { defaultLeader: 'agent', scrollAndClicks: false, maskedFields: [] }
 
 export interface OpenChannel {
   id: string
@@ -35,6 +53,8 @@ export interface OpenChannel {
   pageUrl: string | null
   createdAt: Date
   participants: Map<string, ParticipantRuntime>
+  /** participant holding the lead baton */
+  leaderId: string | null
 }
 
 /** What opening a channel needs to know about the accepted request. */
@@ -64,6 +84,10 @@ export class ChannelService {
   beforeEnd: (channelId: string) => Promise<void> = async () => {}
   /** the call of an open channel, for its views (set by the call service) */
   callOf: (channelId: string) => ChannelView['call'] = () => null
+  /** the tenant's leading rules (set at wiring from the routing directory's settings) */
+  policyOf: (tenantId: string) => Promise<LeadingPolicy> = async () => DEFAULT_POLICY
+  /** after someone left a channel that goes on (the baton returns to the agent) */
+  afterLeft: (channel: OpenChannel, participant: ParticipantRuntime) => Promise<void> = async () => {}
 
   private readonly open = new Map<string, OpenChannel>()
   private readonly dirtyAcks = new Set<ParticipantRuntime>()
@@ -99,13 +123,25 @@ export class ChannelService {
         participants: new Map(
           row.participants.map((p) => [
             p.id,
-            { id: p.id, role: p.role as ParticipantRole, agentId: p.agentId, visitorId: p.visitorId, name: names.get(p.agentId ?? p.visitorId ?? '') ?? VISITOR_DEFAULT_NAME, joinedAt: p.joinedAt, leftAt: p.leftAt, ackedSeq: p.ackedSeq },
+            {
+              id: p.id,
+              role: p.role as ParticipantRole,
+              agentId: p.agentId,
+              visitorId: p.visitorId,
+              name: names.get(p.agentId ?? p.visitorId ?? '') ?? VISITOR_DEFAULT_NAME,
+              joinedAt: p.joinedAt,
+              leftAt: p.leftAt,
+              ackedSeq: p.ackedSeq,
+              silent: p.silent,
+              avatarUrl: null,
+            },
           ]),
         ),
+        leaderId: row.leaderId,
       }
       this.open.set(channel.id, channel)
       for (const participant of channel.participants.values()) {
-        if (participant.agentId && !participant.leftAt) await this.agents.load(participant.agentId)
+        if (participant.agentId && !participant.leftAt) participant.avatarUrl = (await this.agents.load(participant.agentId)).avatarUrl
       }
     }
     return [...this.open.values()]
@@ -127,11 +163,13 @@ export class ChannelService {
       pageUrl: request.pageUrl,
       createdAt: now,
       participants: new Map(),
+      leaderId: null,
     }
-    const visitor: ParticipantRuntime = { id: newId('pa'), role: 'visitor', agentId: null, visitorId: request.visitorId, name: request.visitorName ?? VISITOR_DEFAULT_NAME, joinedAt: now, leftAt: null, ackedSeq: 0 }
-    const host: ParticipantRuntime = { id: newId('pa'), role: 'agent', agentId: agent.id, visitorId: null, name: agent.displayName, joinedAt: now, leftAt: null, ackedSeq: 0 }
+    const visitor: ParticipantRuntime = { id: newId('pa'), role: 'visitor', agentId: null, visitorId: request.visitorId, name: request.visitorName ?? VISITOR_DEFAULT_NAME, joinedAt: now, leftAt: null, ackedSeq: 0, silent: false, avatarUrl: null }
+    const host: ParticipantRuntime = { id: newId('pa'), role: 'agent', agentId: agent.id, visitorId: null, name: agent.displayName, joinedAt: now, leftAt: null, ackedSeq: 0, silent: false, avatarUrl: agent.avatarUrl }
     channel.participants.set(visitor.id, visitor)
     channel.participants.set(host.id, host)
+    channel.leaderId = (await this.policyOf(request.tenantId)).defaultLeader === 'visitor' ? visitor.id : host.id
 
     await this.db.$transaction(async (tx) => {
       const taken = await tx.request.updateMany({
@@ -139,7 +177,7 @@ export class ChannelService {
         data: { status: 'accepted', acceptedAt: now, acceptedById: agent.id },
       })
       if (taken.count === 0) throw new ConflictError('this request was already taken or withdrawn')
-      await tx.channel.create({ data: { id: channel.id, tenantId: channel.tenantId, requestId: request.id, createdAt: now } })
+      await tx.channel.create({ data: { id: channel.id, tenantId: channel.tenantId, requestId: request.id, createdAt: now, leaderId: channel.leaderId } })
       await tx.participant.createMany({
         data: [visitor, host].map((p) => ({ id: p.id, channelId: channel.id, role: p.role, agentId: p.agentId, visitorId: p.visitorId, joinedAt: now })),
       })
@@ -157,9 +195,53 @@ export class ChannelService {
       await this.events.append({ channelId: channel.id, type: 'participant.joined', author: system, payload: { participantId: p.id, role: p.role, name: p.name } }, now)
     }
     await this.events.append({ channelId: channel.id, type: 'chat.message', author: { role: 'visitor', participantId: visitor.id, name: visitor.name }, payload: { text: request.question } }, now)
-    this.notifier.channelJoined({ kind: 'visitor', visitorId: request.visitorId }, await this.view(channel, visitor.id))
-    this.notifier.channelJoined({ kind: 'agent', agentId: agent.id }, await this.view(channel, host.id))
+    this.notifier.channelJoined({ kind: 'visitor', visitorId: request.visitorId }, await this.view(channel, visitor.id, 'visitor'))
+    this.notifier.channelJoined({ kind: 'agent', agentId: agent.id }, await this.view(channel, host.id, 'agent'))
     return channel
+  }
+
+  /**
+   * Add someone to an open channel: stored, announced in the log (a silent participant only to
+   * staff) and their sockets put in the channel's room. Someone already present is returned as is.
+   */
+  async addParticipant(channelId: string, input: NewParticipant): Promise<ParticipantRuntime> {
+    const channel = this.open.get(channelId)
+    if (!channel) throw new InvalidStateError('this conversation has ended or does not exist')
+    const member: Member = input.agentId ? { kind: 'agent', agentId: input.agentId } : { kind: 'visitor', visitorId: input.visitorId! }
+    const present = [...channel.participants.values()].find((p) => memberMatches(p, member) && !p.leftAt)
+    if (present) return present
+    const participant: ParticipantRuntime = { id: newId('pa'), ...input, joinedAt: new Date(), leftAt: null, ackedSeq: 0 }
+    await this.db.participant.create({
+      data: { id: participant.id, channelId, role: participant.role, agentId: participant.agentId, visitorId: participant.visitorId, joinedAt: participant.joinedAt, silent: participant.silent },
+    })
+    channel.participants.set(participant.id, participant)
+    this.notifier.joinChannel(channelId, member)
+    await this.events.append(
+      { channelId, type: 'participant.joined', author: { role: 'system' }, payload: { participantId: participant.id, role: participant.role, name: participant.name, ...(participant.silent ? { silent: true } : {}) } },
+      participant.joinedAt,
+    )
+    this.notifier.channelJoined(member, await this.view(channel, participant.id, member.kind))
+    return participant
+  }
+
+  /** A silent participant (a monitoring supervisor) becomes visible to everyone: they barge in. */
+  async reveal(channelId: string, participantId: string): Promise<ParticipantRuntime> {
+    const channel = this.open.get(channelId)
+    const participant = channel?.participants.get(participantId)
+    if (!channel || !participant || participant.leftAt) throw new InvalidStateError('this conversation has ended or does not exist')
+    if (!participant.silent) return participant
+    await this.db.participant.update({ where: { id: participantId }, data: { silent: false } })
+    participant.silent = false
+    await this.events.append({ channelId, type: 'participant.joined', author: { role: 'system' }, payload: { participantId, role: participant.role, name: participant.name, barged: true } })
+    return participant
+  }
+
+  /** Move the lead baton (the caller checked the rules and logs the change). */
+  async setLeader(channelId: string, participantId: string): Promise<void> {
+    const channel = this.open.get(channelId)
+    if (!channel) throw new InvalidStateError('this conversation has ended or does not exist')
+    await this.db.channel.update({ where: { id: channelId }, data: { leaderId: participantId } })
+    channel.leaderId = participantId
   }
 
   get(channelId: string): OpenChannel | undefined {
@@ -180,7 +262,7 @@ export class ChannelService {
     const channel = this.open.get(channelId)
     if (channel && channel.tenantId === tenantId) {
       const participant = [...channel.participants.values()].find((p) => memberMatches(p, member))
-      if (participant) return this.view(channel, participant.id)
+      if (participant) return this.view(channel, participant.id, member.kind)
       throw new ForbiddenError('you are not in this conversation')
     }
     const row = await this.db.channel.findFirst({ where: { id: channelId, tenantId }, include: { participants: true, request: true } })
@@ -201,19 +283,25 @@ export class ChannelService {
       question: row.request.question,
       pageUrl: row.request.pageUrl,
       selfParticipantId: self.id,
-      participants: row.participants.map((p) => ({
-        id: p.id,
-        role: p.role as ParticipantRole,
-        name: names.get(p.agentId ?? p.visitorId ?? '') ?? VISITOR_DEFAULT_NAME,
-        joinedAt: p.joinedAt.toISOString(),
-        leftAt: p.leftAt?.toISOString() ?? null,
-        ackedSeq: p.ackedSeq,
-      })),
+      participants: row.participants
+        .filter((p) => member.kind === 'agent' || !p.silent)
+        .map((p) => ({
+          id: p.id,
+          role: p.role as ParticipantRole,
+          name: names.get(p.agentId ?? p.visitorId ?? '') ?? VISITOR_DEFAULT_NAME,
+          joinedAt: p.joinedAt.toISOString(),
+          leftAt: p.leftAt?.toISOString() ?? null,
+          ackedSeq: p.ackedSeq,
+          avatarUrl: null,
+          silent: p.silent,
+        })),
       call: null,
+      leading: { ...(await this.leadingOf(row.tenantId)), leaderId: row.leaderId },
     }
   }
 
-  async view(channel: OpenChannel, selfParticipantId: string | null): Promise<ChannelView> {
+  /** The open channel as a participant sees it; visitors are not shown monitoring supervisors. */
+  async view(channel: OpenChannel, selfParticipantId: string | null, viewer: Member['kind'] = 'agent'): Promise<ChannelView> {
     return {
       id: channel.id,
       status: 'open',
@@ -224,9 +312,15 @@ export class ChannelService {
       question: channel.question,
       pageUrl: channel.pageUrl,
       selfParticipantId,
-      participants: [...channel.participants.values()].map(participantView),
+      participants: [...channel.participants.values()].filter((p) => viewer === 'agent' || !p.silent).map(participantView),
       call: this.callOf(channel.id),
+      leading: { ...(await this.leadingOf(channel.tenantId)), leaderId: channel.leaderId },
     }
+  }
+
+  private async leadingOf(tenantId: string): Promise<Omit<LeadingView, 'leaderId'>> {
+    const { scrollAndClicks, maskedFields } = await this.policyOf(tenantId)
+    return { scrollAndClicks, maskedFields }
   }
 
   participantsOf(channelId: string): ParticipantRuntime[] {
@@ -264,6 +358,7 @@ export class ChannelService {
     const endReason = endAfterLeave(members, { id: participant.id, role: participant.role, present: true }, reason)
     await this.markLeft(channel, participant, reason)
     if (endReason) await this.end(channelId, endReason)
+    else await this.afterLeft(channel, participant)
   }
 
   /** End a channel: everyone still present leaves, the log gets its last event. */
@@ -296,7 +391,7 @@ export class ChannelService {
     if (seq <= participant.ackedSeq) return
     participant.ackedSeq = seq
     this.dirtyAcks.add(participant)
-    this.notifier.acked({ channelId: channel.id, participantId: participant.id, seq })
+    this.notifier.acked({ channelId: channel.id, participantId: participant.id, seq }, participant.silent)
   }
 
   async close(): Promise<void> {
@@ -309,10 +404,15 @@ export class ChannelService {
     participant.leftAt = leftAt
     await this.db.participant.update({ where: { id: participant.id }, data: { leftAt } })
     await this.events.append(
-      { channelId: channel.id, type: 'participant.left', author: { role: 'system' }, payload: { participantId: participant.id, role: participant.role, name: participant.name, reason } },
+      {
+        channelId: channel.id,
+        type: 'participant.left',
+        author: { role: 'system' },
+        payload: { participantId: participant.id, role: participant.role, name: participant.name, reason, ...(participant.silent ? { silent: true } : {}) },
+      },
       leftAt,
     )
-    if (participant.agentId) await this.agents.trackChannel(participant.agentId, channel.id, channel.kind, false)
+    if (participant.agentId && participant.role === 'agent') await this.agents.trackChannel(participant.agentId, channel.id, channel.kind, false)
   }
 
   private async flushAcks(): Promise<void> {
@@ -340,5 +440,5 @@ export class ChannelService {
 }
 
 function participantView(p: ParticipantRuntime): ParticipantView {
-  return { id: p.id, role: p.role, name: p.name, joinedAt: p.joinedAt.toISOString(), leftAt: p.leftAt?.toISOString() ?? null, ackedSeq: p.ackedSeq }
+  return { id: p.id, role: p.role, name: p.name, joinedAt: p.joinedAt.toISOString(), leftAt: p.leftAt?.toISOString() ?? null, ackedSeq: p.ackedSeq, avatarUrl: p.avatarUrl, silent: p.silent }
 }

@@ -1,9 +1,13 @@
 /**
- * Chat in a channel: sequenced, idempotent messages; live typing previews (text only to
- * agents); receipt acks. Each burst of typing is archived as one `typing.burst` event.
+ * Chat in a channel: sequenced, idempotent messages; whispers among staff; private sidebar
+ * messages between two participants; live typing previews (text only to agents); receipt
+ * acks. Each burst of typing is archived as one `typing.burst` event.
  */
 import type { SendResult } from '../../web/protocol/events.js'
+import { isStaff } from '../domain/event-audience.js'
+import { ForbiddenError, InvalidStateError, ValidationError } from '../errors.js'
 import type { Logger } from '../log.js'
+import type { EventDraft } from './event-log.js'
 import type { ChannelService, OpenChannel, ParticipantRuntime } from './channel-service.js'
 import type { EventLog } from './event-log.js'
 import type { Member, Notifier } from './notifier.js'
@@ -31,22 +35,37 @@ export class ChatService {
   ) {}
 
   /** Append a message; `socketId` (the sender's) gets the event in the result, not the fan-out. */
-  async send(member: Member, tenantId: string, input: { channelId: string; clientMsgId: string; text: string }, socketId?: string): Promise<SendResult> {
-    const { participant } = this.channels.requireOpenMember(input.channelId, member, tenantId)
-    this.endBurst(participant.id, true)
-    const { event, duplicate } = await this.events.append({
-      channelId: input.channelId,
-      type: 'chat.message',
-      author: { role: participant.role, participantId: participant.id, name: participant.name },
-      clientMsgId: input.clientMsgId,
-      payload: { text: input.text },
-    }, new Date(), socketId)
+  async send(
+    member: Member,
+    tenantId: string,
+    input: { channelId: string; clientMsgId: string; text: string; whisper?: boolean; to?: string | null },
+    socketId?: string,
+  ): Promise<SendResult> {
+    const { channel, participant } = this.channels.requireOpenMember(input.channelId, member, tenantId)
+    const author = { role: participant.role, participantId: participant.id, name: participant.name }
+    const base = { channelId: input.channelId, author, clientMsgId: input.clientMsgId }
+    let draft: EventDraft
+    if (input.whisper) {
+      if (!isStaff(participant.role)) throw new ForbiddenError('whispers are for agents and supervisors')
+      draft = { ...base, type: 'whisper.message', payload: { text: input.text } }
+    } else if (input.to) {
+      const to = channel.participants.get(input.to)
+      if (!to || to.leftAt) throw new InvalidStateError('that participant is not in this conversation')
+      if (to.id === participant.id) throw new ValidationError('a private message needs someone else to go to')
+      if (to.silent || participant.silent) throw new ForbiddenError('a monitoring supervisor takes no private messages: whisper instead')
+      draft = { ...base, type: 'sidebar.message', payload: { text: input.text, toParticipantId: to.id } }
+    } else {
+      if (participant.silent) throw new ForbiddenError('you are monitoring: whisper to the agent, or barge in to talk to everyone')
+      this.endBurst(participant.id, true)
+      draft = { ...base, type: 'chat.message', payload: { text: input.text } }
+    }
+    const { event, duplicate } = await this.events.append(draft, new Date(), socketId)
     return { seq: event.seq, at: event.at, duplicate, event }
   }
 
   typing(member: Member, tenantId: string, input: { channelId: string; text: string }, socketId?: string): void {
     const { channel, participant } = this.channels.requireOpenMember(input.channelId, member, tenantId)
-    this.notifier.typing({ channelId: channel.id, participantId: participant.id, role: participant.role, name: participant.name, text: input.text }, socketId)
+    this.notifier.typing({ channelId: channel.id, participantId: participant.id, role: participant.role, name: participant.name, text: input.text }, socketId, participant.silent)
     if (input.text.length === 0) this.endBurst(participant.id, false)
     else this.trackBurst(channel, participant, input.text.length)
   }

@@ -15,9 +15,10 @@ export interface Notifier {
   leaveChannel(channelId: string, member: Member): void
   /** Fan committed events out to the channel rooms, leaving out each event's origin socket. */
   channelEvents(events: readonly { event: ChannelEvent; originSocketId?: string }[]): void
-  /** `exceptSocketId`: the sender's own socket does not get its echo */
-  typing(signal: TypingSignal, exceptSocketId?: string): void
-  acked(signal: AckedSignal): void
+  /** `exceptSocketId`: the sender's own socket does not get its echo; `staffOnly`: a monitoring supervisor's */
+  typing(signal: TypingSignal, exceptSocketId?: string, staffOnly?: boolean): void
+  /** `staffOnly`: a monitoring supervisor's receipt (visitors do not know they are there) */
+  acked(signal: AckedSignal, staffOnly?: boolean): void
   channelJoined(member: Member, view: ChannelView): void
   requestOffered(agentId: string, request: RequestView): void
   requestWithdrawn(agentId: string, requestId: string, reason: WithdrawReason): void

@@ -5,13 +5,17 @@ import type { Database } from '../store/database.js'
 import type { EventStore } from '../store/event-store.js'
 import { SessionService } from '../auth/session-service.js'
 import { VisitorTokens } from '../auth/visitor-token.js'
+import { LinkTokens } from '../auth/link-token.js'
 import type { MediaGateway } from '../../media/index.js'
 import { AgentService } from './agent-service.js'
 import { CallService } from './call-service.js'
+import { ChannelLinks } from './channel-links.js'
 import { ChannelService } from './channel-service.js'
 import { ChatService } from './chat-service.js'
 import { EventLog } from './event-log.js'
+import { LeadingService } from './leading-service.js'
 import { MediaSignaling } from './media-signaling.js'
+import { MonitoringService } from './monitoring-service.js'
 import type { Notifier } from './notifier.js'
 import { PresencePublisher } from './presence-publisher.js'
 import { PresenceService } from './presence-service.js'
@@ -42,6 +46,9 @@ export interface Services {
   supervision: SupervisorView
   calls: CallService
   media: MediaSignaling
+  leading: LeadingService
+  links: ChannelLinks
+  monitoring: MonitoringService
 }
 
 export function createServices(db: Database, eventStore: EventStore, config: Config, notifier: Notifier, log: Logger, gateway: MediaGateway | null = null): Services {
@@ -56,6 +63,12 @@ export function createServices(db: Database, eventStore: EventStore, config: Con
     engine.submit(tenantId, event)
   }
   const channels = new ChannelService(db, events, agents, notifier, log.child({ part: 'channels' }))
+  const tenants = new TenantDirectory(db, log.child({ part: 'tenants' }))
+  const leading = new LeadingService(channels, events, tenants, routing, log.child({ part: 'leading' }))
+  channels.policyOf = async (tenantId) => {
+    const { settings } = await routing.get(tenantId)
+    return { defaultLeader: settings.defaultLeader, scrollAndClicks: settings.shareScrollAndClicks, maskedFields: settings.maskedFields }
+  }
   const queue = new QueueService(db, routing, engine, estimator, agents, channels, notifier, log.child({ part: 'queue' }))
   let media: MediaSignaling | null = null
   const calls = new CallService(db, channels, events, () => media?.available ?? false, log.child({ part: 'calls' }))
@@ -63,13 +76,20 @@ export function createServices(db: Database, eventStore: EventStore, config: Con
   channels.callOf = (channelId) => calls.viewOf(channelId)
   channels.beforeEnd = (channelId) => calls.endFor(channelId, 'channel_ended')
   channels.onEnded = (channel) => {
+    leading.forget(channel)
+    supervision.refresh(channel.tenantId)
     if (!channel.queueId) return
     void routing.get(channel.tenantId).then(({ settings }) => estimator.recordHandled(channel.queueId!, (Date.now() - channel.createdAt.getTime()) / 1000, settings.defaultHandleTimeSec))
   }
   const scheduler = new SessionScheduler(queue, log.child({ part: 'scheduler' }))
   const publisher = new PresencePublisher(routing, engine, queue, estimator, log.child({ part: 'presence' }))
+  const supervision = new SupervisorView(db, engine, agents, queue, channels, publisher, notifier, log.child({ part: 'supervision' }))
+  channels.afterLeft = async (channel, participant) => {
+    await leading.afterLeft(channel, participant)
+    if (participant.role === 'supervisor') supervision.refresh(channel.tenantId)
+  }
   return {
-    tenants: new TenantDirectory(db, log.child({ part: 'tenants' })),
+    tenants,
     routing,
     visitors: new VisitorService(db, new VisitorTokens(config.SECRET)),
     sessions: new SessionService(db, config.SESSION_TTL_MS),
@@ -83,9 +103,12 @@ export function createServices(db: Database, eventStore: EventStore, config: Con
     chat: new ChatService(channels, events, notifier, log.child({ part: 'chat' })),
     presence: new PresenceService({ visitorGoneMs: config.VISITOR_GONE_MS, agentGoneMs: config.AGENT_GONE_MS }, agents, channels, queue, log.child({ part: 'presence' })),
     publisher,
-    supervision: new SupervisorView(db, engine, agents, queue, publisher, notifier, log.child({ part: 'supervision' })),
+    supervision,
     calls,
     media,
+    leading,
+    links: new ChannelLinks(new LinkTokens(config.SECRET), channels, leading, agents, routing),
+    monitoring: new MonitoringService(channels, supervision),
   }
 }
 

@@ -7,6 +7,7 @@ import type { SupervisorSnapshot } from '../../web/protocol/events.js'
 import type { Database } from '../store/database.js'
 import type { Logger } from '../log.js'
 import type { AgentService } from './agent-service.js'
+import type { ChannelService } from './channel-service.js'
 import type { Notifier } from './notifier.js'
 import type { PresencePublisher } from './presence-publisher.js'
 import type { QueueService } from './queue-service.js'
@@ -21,6 +22,7 @@ export class SupervisorView {
     private readonly engine: RoutingEngine,
     private readonly agents: AgentService,
     private readonly queue: QueueService,
+    private readonly channels: ChannelService,
     private readonly presence: PresencePublisher,
     private readonly notifier: Notifier,
     private readonly log: Logger,
@@ -72,9 +74,35 @@ export class SupervisorView {
       })),
       waiting,
       agents,
+      channels: this.liveChannels(tenantId),
       alerts: agents.filter((agent) => agent.overCapacity).map((agent) => ({ agentId: agent.id, message: `${agent.displayName} has ${agent.activeChats} chats and ${agent.activeCalls} calls, over the capacity of ${agent.maxChats} chats / ${agent.maxCalls} call` })),
       updatedAt: new Date(now).toISOString(),
     }
+  }
+
+  /** Something the live view shows changed outside routing (a supervisor began or stopped monitoring). */
+  refresh(tenantId: string): void {
+    this.changed(tenantId)
+  }
+
+  private liveChannels(tenantId: string): SupervisorSnapshot['channels'] {
+    return this.channels
+      .allOpen()
+      .filter((channel) => channel.tenantId === tenantId)
+      .map((channel) => {
+        const present = [...channel.participants.values()].filter((p) => !p.leftAt)
+        return {
+          id: channel.id,
+          kind: channel.kind,
+          question: channel.question,
+          openedAt: channel.createdAt.toISOString(),
+          agents: present.filter((p) => p.role === 'agent').map((p) => p.name),
+          visitors: present.filter((p) => p.role === 'visitor').length,
+          monitoredBy: present.filter((p) => p.role === 'supervisor').map((p) => p.name),
+          inCall: this.channels.callOf(channel.id)?.status === 'active',
+        }
+      })
+      .sort((a, b) => a.openedAt.localeCompare(b.openedAt))
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 /**
- * The demo tenant: a shop with one admin and two agents. Seeded once; the generated
+ * The demo tenant: a shop with one admin, a supervisor and two agents. Seeded once; the generated
  * passwords are kept in DATA_DIR/demo-credentials.json so `npm start` can print them.
  */
 import fs from 'node:fs'
@@ -20,7 +20,17 @@ const ACCOUNTS = [
   { email: 'admin@demo.parley.local', role: 'admin', displayName: 'Alex Admin' },
   { email: 'anna@demo.parley.local', role: 'agent', displayName: 'Anna' },
   { email: 'ben@demo.parley.local', role: 'agent', displayName: 'Ben' },
+  { email: 'sam@demo.parley.local', role: 'supervisor', displayName: 'Sam Supervisor' },
 ] as const
+
+/** The agent's picture visitors see by page (paths are served by Parley under /avatars). */
+const DEMO_SETTINGS = {
+  avatarRules: [
+    { pattern: '*/products/helmet-*', avatarUrl: '/avatars/safety-expert.svg' },
+    { pattern: '*/products/u-lock-*', avatarUrl: '/avatars/safety-expert.svg' },
+    { pattern: '*/products/*', avatarUrl: '/avatars/bike-expert.svg' },
+  ],
+}
 
 /** The demo shop's routing: two product lines, two languages, three topics. */
 const SKILLS = [
@@ -53,17 +63,31 @@ export async function seedDemo(db: Database, options: { dataDir: string; passwor
   if (existing) {
     await allowOrigins(db, existing.id, options.shopOrigins)
     await seedRouting(db, existing.id)
+    let credentials: DemoCredentials
     try {
-      return JSON.parse(fs.readFileSync(file, 'utf8')) as DemoCredentials
+      credentials = JSON.parse(fs.readFileSync(file, 'utf8')) as DemoCredentials
     } catch {
-      return { tenant: DEMO_TENANT, accounts: ACCOUNTS.map((a) => ({ ...a, password: '(set at first start; see your notes)' })) }
+      credentials = { tenant: DEMO_TENANT, accounts: ACCOUNTS.map((a) => ({ ...a, password: '(set at first start; see your notes)' })) }
     }
+    // Accounts added to the demo since this database was seeded.
+    const missing = []
+    for (const account of ACCOUNTS) {
+      if (await db.agent.findUnique({ where: { tenantId_email: { tenantId: existing.id, email: account.email } } })) continue
+      const password = options.password ?? randomBytes(9).toString('base64url')
+      await db.agent.create({ data: { id: newId('ag'), tenantId: existing.id, email: account.email, displayName: account.displayName, role: account.role, passwordHash: await hashPassword(password) } })
+      missing.push({ ...account, password })
+    }
+    if (missing.length) {
+      credentials = { ...credentials, accounts: [...credentials.accounts.filter((a) => !missing.some((m) => m.email === a.email)), ...missing] }
+      fs.writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 })
+    }
+    return credentials
   }
   const tenantId = newId('tn')
   const accounts = await Promise.all(ACCOUNTS.map(async (a) => ({ ...a, password: options.password ?? randomBytes(9).toString('base64url') })))
   const hashes = await Promise.all(accounts.map((a) => hashPassword(a.password)))
   await db.$transaction([
-    db.tenant.create({ data: { id: tenantId, slug: DEMO_TENANT, name: 'Velo Shop (demo)' } }),
+    db.tenant.create({ data: { id: tenantId, slug: DEMO_TENANT, name: 'Velo Shop (demo)', settings: JSON.stringify(DEMO_SETTINGS) } }),
     ...accounts.map((a, i) => db.agent.create({ data: { id: newId('ag'), tenantId, email: a.email, displayName: a.displayName, role: a.role, passwordHash: hashes[i]! } })),
   ])
   await allowOrigins(db, tenantId, options.shopOrigins)

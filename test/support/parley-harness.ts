@@ -14,7 +14,7 @@ import type { AgentClientToServer, AgentServerToClient, AgentSession, VisitorCli
 import type { ChannelView, RequestView } from '../../web/protocol/views.js'
 
 export const DEMO_PASSWORD = 'correct-horse-battery'
-export const AGENT_EMAILS = { admin: 'admin@demo.parley.local', anna: 'anna@demo.parley.local', ben: 'ben@demo.parley.local' }
+export const AGENT_EMAILS = { admin: 'admin@demo.parley.local', anna: 'anna@demo.parley.local', ben: 'ben@demo.parley.local', sam: 'sam@demo.parley.local' }
 
 export type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>

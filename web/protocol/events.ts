@@ -4,9 +4,10 @@
  */
 import type { z } from 'zod'
 import type * as schema from './schemas.js'
-import type { ChannelEvent, ParticipantRole } from './channel-event.js'
+import type { ChannelEvent, ChannelFeedEvent, ParticipantRole } from './channel-event.js'
 import type { AgentView, CallView, ChannelView, PresenceView, RequestView } from './views.js'
 import type { types as msc } from 'mediasoup-client'
+import type { PhoneClientEvents } from './phone.js'
 
 /** Error codes carried by error acks and `error` events (closed union). */
 export type ErrorCode =
@@ -41,7 +42,8 @@ export type RequestSchedule = z.input<typeof schema.requestSchedule>
 
 export interface ResumeResult {
   channel: ChannelView
-  events: ChannelEvent[]
+  /** every seq after the one asked for; events the receiver may not see come as `hidden` */
+  events: ChannelFeedEvent[]
   /** more events after the last one returned: call again from its seq */
   hasMore: boolean
 }
@@ -118,7 +120,7 @@ export interface MediaSetupResult {
  * the others arrive as `media:consume`. On `media.failed` (or a `call.started` for the same
  * call after the media server was lost) a client drops its media and joins again.
  */
-export interface CallClientEvents {
+export interface CallClientEvents extends PhoneClientEvents {
   'call:request': (payload: CallRequest, ack: Ack<{ call: CallView }>) => void
   'call:answer': (payload: CallAnswer, ack: Ack<{ call: CallView }>) => void
   'call:hangup': (payload: CallRef, ack: Ack<{ call: CallView }>) => void
@@ -144,8 +146,33 @@ export interface CallServerEvents {
   'media:speaker': (speaker: { channelId: string; participantId: string }) => void
 }
 
+export type PageViewed = z.input<typeof schema.pageViewed>
+export type LeadNavigate = z.input<typeof schema.leadNavigate>
+export type LeadHighlight = z.input<typeof schema.leadHighlight>
+export type LeadFill = z.input<typeof schema.leadFill>
+
+type Done = Ack<Record<string, never>>
+
+/**
+ * Browser leading, for every channel member (the agent's co-browsing tab included). Only the
+ * current leader may navigate, highlight, fill, scroll and click; the leader or an agent passes
+ * the baton. Each is a channel event; followers apply them (web/widget/lead-follower.ts).
+ */
+export interface LeadClientEvents {
+  /** the page this member's browser shows now (a leader's page change also leads followers there) */
+  'page:viewed': (payload: PageViewed, ack: Done) => void
+  'lead:navigate': (payload: LeadNavigate, ack: Done) => void
+  'lead:pass': (payload: z.input<typeof schema.leadPass>, ack: Ack<{ channel: ChannelView }>) => void
+  'lead:highlight': (payload: LeadHighlight, ack: Done) => void
+  'lead:clear-highlight': (payload: z.input<typeof schema.leadClearHighlight>, ack: Done) => void
+  'lead:fill': (payload: LeadFill, ack: Done) => void
+  /** fire-and-forget, throttled by the leader */
+  'lead:scroll': (payload: z.input<typeof schema.leadScroll>) => void
+  'lead:click': (payload: z.input<typeof schema.leadClick>) => void
+}
+
 /** Events both kinds of channel member send. */
-export interface ChannelMemberClientEvents extends CallClientEvents {
+export interface ChannelMemberClientEvents extends CallClientEvents, LeadClientEvents {
   'channel:resume': (payload: ChannelResume, ack: Ack<ResumeResult>) => void
   'chat:send': (payload: ChatSend, ack: Ack<SendResult>) => void
   'chat:typing': (payload: ChatTyping) => void
@@ -156,7 +183,7 @@ export interface ChannelMemberClientEvents extends CallClientEvents {
 /** Events both kinds of channel member receive. */
 export interface ChannelMemberServerEvents extends CallServerEvents {
   'channel:joined': (channel: ChannelView) => void
-  'channel:event': (event: ChannelEvent) => void
+  'channel:event': (event: ChannelFeedEvent) => void
   'channel:typing': (signal: TypingSignal) => void
   'channel:acked': (signal: AckedSignal) => void
   /** a problem with an event that has no ack (e.g. typing) */
@@ -177,6 +204,8 @@ export interface VisitorClientToServer extends ChannelMemberClientEvents {
   'request:cancel': (payload: { requestId: string }, ack: Ack<{ request: RequestView }>) => void
   /** move a waiting request to a later time slot (an overflow choice) */
   'request:schedule': (payload: RequestSchedule, ack: Ack<{ request: RequestView }>) => void
+  /** join a group session with the token of an agent's invitation link */
+  'channel:join': (payload: z.input<typeof schema.channelJoin>, ack: Ack<{ channel: ChannelView }>) => void
 }
 
 export interface VisitorServerToClient extends ChannelMemberServerEvents {
@@ -203,7 +232,22 @@ export interface SupervisorSnapshot {
   agents: (AgentView & { connected: boolean; overCapacity: boolean; skills: { skill: string; proficiency: number }[] })[]
   /** agents handling more than their capacity */
   alerts: { agentId: string; message: string }[]
+  /** open conversations, to monitor */
+  channels: LiveChannelView[]
   updatedAt: string
+}
+
+/** An open conversation as the supervisor's live view lists it. */
+export interface LiveChannelView {
+  id: string
+  kind: 'chat' | 'call'
+  question: string
+  openedAt: string
+  agents: string[]
+  visitors: number
+  /** names of the supervisors monitoring it */
+  monitoredBy: string[]
+  inCall: boolean
 }
 
 export interface AgentClientToServer extends ChannelMemberClientEvents {
@@ -212,6 +256,37 @@ export interface AgentClientToServer extends ChannelMemberClientEvents {
   'request:decline': (payload: { requestId: string }, ack: Ack<{ requestId: string }>) => void
   /** supervisors and admins: start/stop the live view */
   'supervisor:watch': (payload: { watch: boolean }, ack: Ack<{ snapshot: SupervisorSnapshot | null }>) => void
+  /** supervisors and admins: watch a live channel (visitors are not shown the monitor) */
+  'supervisor:monitor': (payload: z.input<typeof schema.supervisorMonitor>, ack: Ack<{ channel: ChannelView }>) => void
+  /** a monitoring supervisor joins visibly */
+  'supervisor:barge': (payload: z.input<typeof schema.supervisorMonitor>, ack: Ack<{ channel: ChannelView }>) => void
+  /** a link that opens a shop page as this agent's co-browsing tab for the channel */
+  'lead:companion': (payload: z.input<typeof schema.leadCompanion>, ack: Ack<LinkResult>) => void
+  /** an invitation link for more visitors (a group session, up to the tenant's seat cap) */
+  'channel:invite': (payload: z.input<typeof schema.channelInvite>, ack: Ack<LinkResult & { seats: { used: number; max: number } }>) => void
+}
+
+/** A signed link to a page of the tenant's site (the token rides in the URL fragment). */
+export interface LinkResult {
+  url: string
+  token: string
+  expiresAt: string
+}
+
+/**
+ * The agent's co-browsing tab: the shop page opened from the console with a lead token. It
+ * speaks to `/agent` with `auth: { leadToken }` from the tenant's site and may only lead,
+ * follow and read its one channel.
+ */
+export type CompanionClientToServer = Pick<AgentClientToServer, 'channel:resume' | 'channel:ack' | 'lead:pass' | keyof LeadClientEvents>
+
+export interface CompanionSession {
+  channel: ChannelView
+  agent: { id: string; displayName: string }
+}
+
+export interface CompanionServerToClient extends Pick<ChannelMemberServerEvents, 'channel:event' | 'channel:acked' | 'error'> {
+  session: (session: CompanionSession) => void
 }
 
 export interface AgentServerToClient extends ChannelMemberServerEvents {

@@ -12,6 +12,14 @@ export const LIMITS = {
   clientId: 64,
   /** events returned by one channel:resume call */
   resumePage: 500,
+  /** characters of a CSS selector for a highlighted or filled element */
+  selector: 500,
+  /** characters of a page title */
+  pageTitle: 300,
+  /** characters of a highlight's label */
+  highlightLabel: 200,
+  /** characters of one filled form value */
+  fieldValue: 1000,
   /** bytes of one socket.io packet; larger packets close the connection */
   socketPacketBytes: 64 * 1024,
 } as const

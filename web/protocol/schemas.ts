@@ -50,6 +50,10 @@ export const chatSend = z.strictObject({
   channelId: id,
   clientMsgId: id,
   text: z.string().max(LIMITS.messageText).refine((text) => text.trim().length > 0, 'message is empty'),
+  /** staff only: a whisper between the channel's agents and supervisors */
+  whisper: z.boolean().default(false),
+  /** a private sidebar message to this participant */
+  to: id.nullable().default(null),
 })
 
 export const chatTyping = z.strictObject({
@@ -96,3 +100,70 @@ export const mediaProduce = z.strictObject({
 export const mediaProducer = z.strictObject({ channelId: id, producerId: z.uuid(), action: z.enum(['pause', 'resume', 'close']) })
 export const mediaConsumer = z.strictObject({ channelId: id, consumerId: z.uuid(), action: z.enum(['pause', 'resume']) })
 export const mediaRestartIce = z.strictObject({ channelId: id, transportId: z.uuid() })
+
+// ── browser leading, supervision and group sessions ──
+
+/** A page URL the leader's browser shows or sends followers to (checked against the tenant's origins by the service). */
+const leadUrl = pageUrl
+const selector = z.string().trim().min(1).max(LIMITS.selector)
+const fraction = z.number().min(0).max(1)
+
+export const pageViewed = z.strictObject({
+  channelId: id,
+  url: pageUrl,
+  title: z.string().max(LIMITS.pageTitle).nullable().default(null),
+})
+
+export const leadNavigate = z.strictObject({
+  channelId: id,
+  url: leadUrl,
+  /** followers open it in a new tab (they confirm with a click: browsers block unasked pop-ups) */
+  newTab: z.boolean().default(false),
+  /** the leader's own browser goes there too */
+  includeLeader: z.boolean().default(true),
+})
+
+export const leadPass = z.strictObject({ channelId: id, participantId: id })
+
+export const leadHighlight = z.strictObject({
+  channelId: id,
+  pageUrl: leadUrl,
+  selector,
+  region: z.strictObject({ x: fraction, y: fraction, width: fraction, height: fraction }).nullable().default(null),
+  label: z.string().trim().max(LIMITS.highlightLabel).nullable().default(null),
+})
+
+export const leadClearHighlight = z.strictObject({ channelId: id, pageUrl: leadUrl })
+
+export const leadFill = z.strictObject({
+  channelId: id,
+  pageUrl: leadUrl,
+  selector,
+  value: z.union([z.string().max(LIMITS.fieldValue), z.boolean()]),
+  /** what the leader's browser knows of the field, checked against the tenant's masking rules */
+  field: z.strictObject({
+    type: z.string().max(40),
+    name: z.string().max(200).default(''),
+    id: z.string().max(200).default(''),
+    autocomplete: z.string().max(200).default(''),
+  }),
+})
+
+export const leadScroll = z.strictObject({ channelId: id, pageUrl: leadUrl, x: fraction, y: fraction })
+
+export const leadClick = z.strictObject({ channelId: id, pageUrl: leadUrl, selector })
+
+/** Agents: a link that opens the shop page as the agent's co-browsing tab. */
+export const leadCompanion = z.strictObject({ channelId: id, url: leadUrl.nullable().default(null) })
+
+/** Visitor handshake of the agent's co-browsing tab, on the tenant's site. */
+export const companionHandshake = z.object({ leadToken: z.string().min(1).max(1024) })
+
+/** Supervisors: watch a live channel without being shown to visitors. */
+export const supervisorMonitor = z.strictObject({ channelId: id })
+
+/** Agents: an invitation link for more visitors (a group session). */
+export const channelInvite = z.strictObject({ channelId: id, url: leadUrl.nullable().default(null) })
+
+/** Visitors: join a channel with an invitation token. */
+export const channelJoin = z.strictObject({ token: z.string().min(1).max(1024) })

@@ -102,6 +102,20 @@ export interface ParticipantView {
   leftAt: string | null
   /** highest seq this participant acknowledged receiving */
   ackedSeq: number
+  /** a picture for them (an agent's own, or the tenant's for the page); null: show initials */
+  avatarUrl: string | null
+  /** a supervisor monitoring without being shown to visitors (only staff see such participants) */
+  silent: boolean
+}
+
+/** Who leads the channel's browsing, and the tenant's rules for it. */
+export interface LeadingView {
+  /** participant id holding the baton */
+  leaderId: string | null
+  /** the leader's scrolling and clicks are shown to followers (per tenant) */
+  scrollAndClicks: boolean
+  /** form fields whose name, id or autocomplete contains one of these are never read or written */
+  maskedFields: string[]
 }
 
 export interface ChannelView {
@@ -118,6 +132,7 @@ export interface ChannelView {
   participants: ParticipantView[]
   /** the channel's call (ringing or active), if any */
   call: CallView | null
+  leading: LeadingView
 }
 
 /** A voice/video call of a channel. */

@@ -21,6 +21,7 @@ function view(call: ChannelView['call'], self = 'visitor-p'): ChannelView {
     selfParticipantId: self,
     participants: [],
     call,
+    leading: { leaderId: null, scrollAndClicks: false, maskedFields: [] },
   }
 }
 

@@ -4,7 +4,7 @@
  * client message id) and acknowledges what it received. Used by the widget, the agent
  * console, the tests and the bench alike.
  */
-import type { ChannelEvent } from '../protocol/channel-event.js'
+import type { ChannelEvent, ChannelFeedEvent } from '../protocol/channel-event.js'
 import type { AckedSignal, ResumeResult, SendResult, TypingSignal } from '../protocol/events.js'
 import type { ChannelView } from '../protocol/views.js'
 import { nextCall } from './call-state.js'
@@ -13,7 +13,7 @@ import { isFinalError, type SocketLink } from './socket-link.js'
 
 export interface ChannelState {
   view: ChannelView
-  /** contiguous events 1..lastSeq in seq order */
+  /** the events 1..lastSeq this side may see, in seq order (stand-ins for the others are dropped) */
   events: ChannelEvent[]
   lastSeq: number
   /** messages typed here that the server has not confirmed, in send order */
@@ -37,7 +37,7 @@ type ChangeListener = (channelId: string) => void
 export class ChannelSync {
   readonly channels = new Map<string, ChannelState>()
   private readonly listeners = new Set<ChangeListener>()
-  private readonly ahead = new Map<string, Map<number, ChannelEvent>>()
+  private readonly ahead = new Map<string, Map<number, ChannelFeedEvent>>()
   private readonly resuming = new Map<string, Promise<void>>()
   private readonly resumeAgain = new Set<string>()
   private readonly flushing = new Set<string>()
@@ -52,7 +52,7 @@ export class ChannelSync {
     for (const channelId of this.channels.keys()) this.resume(channelId)
   }
   private readonly onJoined = (view: ChannelView) => this.adopt(view)
-  private readonly onEvent = (event: ChannelEvent) => this.ingest(event)
+  private readonly onEvent = (event: ChannelFeedEvent) => this.ingest(event)
   private readonly onTyping = (signal: TypingSignal) => {
     const state = this.channels.get(signal.channelId)
     if (!state) return
@@ -220,7 +220,7 @@ export class ChannelSync {
     }
   }
 
-  private ingest(event: ChannelEvent): void {
+  private ingest(event: ChannelFeedEvent): void {
     const state = this.channels.get(event.channelId)
     if (!state || event.seq <= state.lastSeq) return
     if (event.seq > state.lastSeq + 1) {
@@ -244,9 +244,10 @@ export class ChannelSync {
     this.markChanged(event.channelId)
   }
 
-  private apply(state: ChannelState, event: ChannelEvent): void {
-    state.events.push(event)
+  private apply(state: ChannelState, event: ChannelFeedEvent): void {
     state.lastSeq = event.seq
+    if (event.type === 'hidden') return
+    state.events.push(event)
     if (event.clientMsgId && state.pending.some((message) => message.clientMsgId === event.clientMsgId)) {
       state.pending = state.pending.filter((message) => message.clientMsgId !== event.clientMsgId)
       this.persistOutbox(state)

@@ -6,7 +6,7 @@
  */
 import { io, type Socket } from 'socket.io-client'
 import type { ErrorBody, VisitorClientToServer, VisitorServerToClient, VisitorSession as SessionInfo } from '../protocol/events.js'
-import type { ChannelEvent } from '../protocol/channel-event.js'
+import type { ChannelFeedEvent } from '../protocol/channel-event.js'
 import { LIMITS } from '../protocol/limits.js'
 import type { PresenceView, RequestView } from '../protocol/views.js'
 import { ChannelSync, type ChannelState } from '../shared/channel-sync.js'
@@ -421,7 +421,7 @@ export class VisitorSession {
     this.changed()
   }
 
-  private onEvent(event: ChannelEvent): void {
+  private onEvent(event: ChannelFeedEvent): void {
     if ((event.type !== 'chat.message' && event.type !== 'call.requested') || event.channelId !== this.channelId) return
     const self = this.channel?.view.selfParticipantId
     const mine = self ? event.author.participantId === self : event.author.role === 'visitor'
