@@ -104,6 +104,9 @@ export class PlainAudioLeg extends EventEmitter<PlainAudioLegEvents> {
   #latchedRtcp: { ip: string; port: number } | undefined
   #relayed = false
   #lastDtmfTimestamp: number | undefined
+  /** the stream the peer hears (last SSRC relayed to it), for injected packets */
+  #outStream: { ssrc: number; seq: number; timestamp: number; seqOffset: number } | undefined
+  #injected: { ssrc: number; offset: number; at: number } | undefined
   #closed = false
 
   private constructor(init: {
@@ -314,12 +317,52 @@ export class PlainAudioLeg extends EventEmitter<PlainAudioLegEvents> {
     const remote = this.remote
     if (!remote) return
     if (kind === 'rtp') {
+      if (packet.length >= 12) this.#trackOutgoing(packet)
       this.#out.packets++
       this.#out.bytes += packet.length
       this.#outer.rtp.send(packet, remote.port, remote.ip)
     } else {
       this.#outer.rtcp.send(packet, remote.rtcpPort, remote.ip)
     }
+  }
+
+  /**
+   * Send RTP of our own to the peer (RFC 4733 events, hold audio) inside the stream the peer
+   * hears now: its SSRC, the next sequence number (later packets of that stream are
+   * renumbered after ours) and timestamps shifted to continue it. Peers expect events in the
+   * audio stream; a second SSRC makes some of them switch back and forth between "streams".
+   */
+  sendToPeer(packet: Buffer): void {
+    const remote = this.remote
+    if (this.#closed || !remote || packet.length < 12) return
+    const out = Buffer.from(packet)
+    const stream = (this.#outStream ??= { ssrc: (Math.floor(Math.random() * 0xfffffff0) + 1) >>> 0, seq: Math.floor(Math.random() * 0xffff), timestamp: 0, seqOffset: 0 })
+    const timestamp = out.readUInt32BE(4)
+    const now = Date.now()
+    // a new run of injected packets: map its clock onto the stream's current timestamp
+    if (!this.#injected || this.#injected.ssrc !== stream.ssrc || now - this.#injected.at > 200) {
+      this.#injected = { ssrc: stream.ssrc, offset: (stream.timestamp - timestamp) >>> 0, at: now }
+    }
+    this.#injected.at = now
+    stream.seq = (stream.seq + 1) & 0xffff
+    stream.seqOffset = (stream.seqOffset + 1) & 0xffff
+    stream.timestamp = (timestamp + this.#injected.offset) >>> 0
+    out.writeUInt16BE(stream.seq, 2)
+    out.writeUInt32BE(stream.timestamp, 4)
+    out.writeUInt32BE(stream.ssrc, 8)
+    this.#out.packets++
+    this.#out.bytes += out.length
+    this.#outer.rtp.send(out, remote.port, remote.ip)
+  }
+
+  /** Remember the stream going out and shift its sequence numbers past what we injected. */
+  #trackOutgoing(packet: Buffer): void {
+    const ssrc = packet.readUInt32BE(8)
+    if (this.#outStream?.ssrc !== ssrc) this.#outStream = { ssrc, seq: packet.readUInt16BE(2), timestamp: 0, seqOffset: 0 }
+    const stream = this.#outStream
+    if (stream.seqOffset !== 0) packet.writeUInt16BE((packet.readUInt16BE(2) + stream.seqOffset) & 0xffff, 2)
+    stream.seq = packet.readUInt16BE(2)
+    stream.timestamp = packet.readUInt32BE(4)
   }
 
   #assertOpen(): void {

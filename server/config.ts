@@ -55,6 +55,18 @@ const schema = z.object({
   MEDIA_MAX_PORT: port.default(49999),
   /** a call whose media sends no packets for this long is reported as failed */
   MEDIA_TIMEOUT_MS: millis.default(4000),
+  /** the SIP bridge to the phone (trunks are configured per tenant in the admin console) */
+  SIP: z.enum(['on', 'off']).default('on'),
+  /** address the SIP trunks bind to */
+  SIP_LISTEN_IP: z.ipv4().default('127.0.0.1'),
+  /** address written into Via/Contact when the listen address is not what the provider reaches (NAT) */
+  SIP_ANNOUNCED_IP: z.ipv4().optional(),
+  /** send OPTIONS keep-alives to every trunk this often and show reachability (0: off) */
+  SIP_KEEPALIVE_SEC: z.coerce.number().int().min(0).max(3600).default(0),
+  /** an unanswered outbound phone call is cancelled after this long */
+  PHONE_RING_TIMEOUT_SEC: z.coerce.number().int().min(5).max(300).default(45),
+  /** a visitor whose media or connection failed during a call is called on the phone after this long, unless they are back */
+  PHONE_FALLBACK_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
 })
 
 type Env = z.infer<typeof schema>

@@ -26,6 +26,22 @@ export interface CallEnded {
   sipStatus?: number
 }
 
+/**
+ * What a BYE needs to end a call's dialog from a fresh process, after a crash lost the
+ * sip.js session (persist it while the call is up; Trunk.byeDialog sends it).
+ */
+export interface DialogSnapshot {
+  callId: string
+  localTag: string
+  remoteTag: string
+  localUri: string
+  remoteUri: string
+  remoteTarget: string
+  routeSet: string[]
+  /** our last CSeq in the dialog */
+  cseq: number
+}
+
 export interface CallEvents {
   /** outbound: the callee's phone rings (180/183); inbound: we sent 180/183 */
   ringing: [{ sipStatus: number; earlyMedia?: RemoteRtp }]
@@ -113,6 +129,23 @@ export abstract class Call extends EventEmitter<CallEvents> {
   /** True while we hold the call. */
   get onHold(): boolean {
     return this.holding
+  }
+
+  /** The confirmed dialog's identifiers (undefined before the answer and after the end). */
+  dialogSnapshot(): DialogSnapshot | undefined {
+    // NOTE: typed as core.Session; at run time it is a SessionDialog, which also has these two
+    const dialog = this.session.dialog as (Session['dialog'] & { routeSet?: string[]; localSequenceNumber?: number }) | undefined
+    if (!dialog || this._state !== 'answered') return undefined
+    return {
+      callId: dialog.callId,
+      localTag: dialog.localTag,
+      remoteTag: dialog.remoteTag,
+      localUri: dialog.localURI.toString(),
+      remoteUri: dialog.remoteURI.toString(),
+      remoteTarget: dialog.remoteTarget.toString(),
+      routeSet: [...(dialog.routeSet ?? [])],
+      cseq: dialog.localSequenceNumber ?? 1,
+    }
   }
 
   /** How the call ended (undefined while it is live). */

@@ -83,8 +83,7 @@ export type TrunkConfig = ParsedTrunkConfig & { port: number }
 
 export const trunkListSchema = z
   .array(trunkConfigSchema)
-  .min(1)
-  .max(64)
+  .max(256)
   .superRefine((trunks, ctx) => {
     const ids = new Set<string>()
     const ports = new Set<string>()

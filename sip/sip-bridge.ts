@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events'
 import type { Logger } from 'pino'
 import { pino } from 'pino'
-import type { Call } from './call.js'
+import type { Call, DialogSnapshot } from './call.js'
 import { InvalidStateError, UnknownTrunkError } from './errors.js'
 import type { IncomingCall } from './incoming-call.js'
 import { PresenceInbox, type PresenceAuthorizer, type PresenceEvent } from './presence-inbox.js'
@@ -18,7 +18,7 @@ import { defaultSipPort, parseInput, placeCallSchema, trunkListSchema, type Pars
 import { installSipjsGuards } from './sipjs-guards.js'
 import { Trunk, type PingResult } from './trunk.js'
 
-export type { Call, CallEnded, CallEndReason, CallEvents, CallState } from './call.js'
+export type { Call, CallEnded, CallEndReason, CallEvents, CallState, DialogSnapshot } from './call.js'
 export type { IncomingCall } from './incoming-call.js'
 export type { PresenceAuthDecision, PresenceAuthorizer, PresenceAuthRequest, PresenceEvent } from './presence-inbox.js'
 export type { RemoteRtp, RtpIo } from './rtp-io.js'
@@ -60,6 +60,17 @@ export interface SipBridge {
   address(trunk: string): { host: string; port: number; transport: 'udp' | 'tcp' | 'tls' }
   /** Live calls (all trunks). */
   calls(): readonly Call[]
+  /**
+   * Replace the trunk set: trunks that are gone or changed are closed (their calls get BYE),
+   * new and changed ones start. A trunk that cannot start is reported, the others run.
+   */
+  updateTrunks(trunks: TrunkConfigInput[]): Promise<{ failed: { trunk: string; error: Error }[] }>
+  /** Ids of the running trunks. */
+  trunkIds(): string[]
+  /** Registration and keep-alive state of a trunk. */
+  status(trunk: string): { address: { host: string; port: number; transport: 'udp' | 'tcp' | 'tls' }; registered: boolean; reachable: boolean | undefined }
+  /** BYE for a dialog a previous process held (see Call.dialogSnapshot). */
+  byeDialog(trunk: string, dialog: DialogSnapshot): Promise<{ sipStatus: number }>
   on<K extends keyof SipBridgeEvents>(event: K, listener: (...args: SipBridgeEvents[K]) => void): this
   off<K extends keyof SipBridgeEvents>(event: K, listener: (...args: SipBridgeEvents[K]) => void): this
   /** BYE every live dialog, unregister, close the transports. Idempotent. */
@@ -74,12 +85,18 @@ export async function createSipBridge(options: SipBridgeOptions): Promise<SipBri
   return bridge
 }
 
+/** A trunk's settings with its port resolved (what Trunk.config holds, compared on updates). */
+function resolved(config: ParsedTrunkConfig): ParsedTrunkConfig & { port: number } {
+  return { ...config, port: config.port ?? defaultSipPort(config.transport) }
+}
+
 class SipJsBridge extends EventEmitter<SipBridgeEvents> implements SipBridge {
   private readonly log: Logger
   private readonly presence: PresenceInbox
   private readonly trunks = new Map<string, Trunk>()
   private handler: IncomingCallHandler | undefined
   private closing: Promise<void> | undefined
+  private updating: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly options: SipBridgeOptions,
@@ -94,17 +111,61 @@ class SipJsBridge extends EventEmitter<SipBridgeEvents> implements SipBridge {
 
   async start(): Promise<void> {
     try {
-      for (const config of this.configs) {
-        const trunk = await Trunk.start({ ...config, port: config.port ?? defaultSipPort(config.transport) }, { presence: this.presence, log: this.log, t1Ms: this.options.t1Ms })
-        trunk.on('incoming-call', (call) => this.dispatch(call))
-        trunk.on('reachability', (status) => this.emit('trunk-reachability', { trunk: trunk.id, ...status }))
-        trunk.on('registration', (status) => this.emit('trunk-registration', { trunk: trunk.id, ...status }))
-        this.trunks.set(trunk.id, trunk)
-      }
+      for (const config of this.configs) await this.startTrunk(config)
     } catch (error) {
       await this.close()
       throw error
     }
+  }
+
+  private async startTrunk(config: ParsedTrunkConfig): Promise<void> {
+    const trunk = await Trunk.start(resolved(config), { presence: this.presence, log: this.log, t1Ms: this.options.t1Ms })
+    trunk.on('incoming-call', (call) => this.dispatch(call))
+    trunk.on('reachability', (status) => this.emit('trunk-reachability', { trunk: trunk.id, ...status }))
+    trunk.on('registration', (status) => this.emit('trunk-registration', { trunk: trunk.id, ...status }))
+    this.trunks.set(trunk.id, trunk)
+  }
+
+  updateTrunks(trunks: TrunkConfigInput[]): Promise<{ failed: { trunk: string; error: Error }[] }> {
+    if (this.closing) return Promise.reject(new InvalidStateError('SIP bridge is closed'))
+    const configs = parseInput('SIP trunks', trunkListSchema, trunks)
+    // one update at a time: a trunk must be closed (its port free) before its successor binds
+    const run = this.updating.then(() => this.applyTrunks(configs))
+    this.updating = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    return run
+  }
+
+  private async applyTrunks(configs: ParsedTrunkConfig[]): Promise<{ failed: { trunk: string; error: Error }[] }> {
+    const wanted = new Map(configs.map((config) => [config.id, JSON.stringify(resolved(config))]))
+    const stale = [...this.trunks.values()].filter((trunk) => wanted.get(trunk.id) !== JSON.stringify(trunk.config))
+    for (const trunk of stale) this.trunks.delete(trunk.id)
+    await Promise.all(stale.map((trunk) => trunk.close()))
+    const failed: { trunk: string; error: Error }[] = []
+    for (const config of configs) {
+      if (this.trunks.has(config.id) || this.closing) continue
+      try {
+        await this.startTrunk(config)
+      } catch (error) {
+        failed.push({ trunk: config.id, error: error instanceof Error ? error : new Error(String(error)) })
+      }
+    }
+    return { failed }
+  }
+
+  trunkIds(): string[] {
+    return [...this.trunks.keys()]
+  }
+
+  status(id: string): ReturnType<SipBridge['status']> {
+    const trunk = this.trunk(id)
+    return { address: trunk.address, registered: trunk.registered, reachable: trunk.reachability }
+  }
+
+  byeDialog(trunk: string, dialog: DialogSnapshot): Promise<{ sipStatus: number }> {
+    return this.trunk(trunk).byeDialog(dialog)
   }
 
   placeCall(input: PlaceCallInput): Call {

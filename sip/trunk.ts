@@ -14,7 +14,7 @@ import dns from 'node:dns/promises'
 import { isIP } from 'node:net'
 import type { Logger } from 'pino'
 import { Grammar, Inviter, Registerer, RegistererState, UserAgent, type Invitation, type Session } from 'sip.js'
-import type { Call } from './call.js'
+import type { Call, DialogSnapshot } from './call.js'
 import { InvalidStateError, SipRequestFailedError, SipTimeoutError } from './errors.js'
 import { IncomingCall } from './incoming-call.js'
 import { didDigits, InboundGate } from './inbound-gate.js'
@@ -198,6 +198,41 @@ export class Trunk extends EventEmitter<TrunkEvents> {
 
   get registered(): boolean {
     return this.registerer?.state === RegistererState.Registered
+  }
+
+  /** Last OPTIONS keep-alive result (undefined before the first, or with keep-alives off). */
+  get reachability(): boolean | undefined {
+    return this.reachable
+  }
+
+  /**
+   * End a dialog this process no longer holds (it was answered before a crash): a BYE built
+   * from the persisted identifiers, sent to the remote target. Resolves with the peer's status
+   * (481 when the peer already forgot the call); rejects when nobody answers.
+   */
+  byeDialog(dialog: DialogSnapshot): Promise<{ sipStatus: number }> {
+    if (this.closing) return Promise.reject(new InvalidStateError(`trunk ${this.id} is closed`))
+    const [target, from, to] = [dialog.remoteTarget, dialog.localUri, dialog.remoteUri].map((uri) => Grammar.URIParse(uri))
+    if (!target || !from || !to) return Promise.reject(new InvalidStateError('unreadable dialog URIs'))
+    const core = this.ua.userAgentCore
+    // NOTE: CSeq must grow within the dialog; re-INVITEs after the last snapshot may have used some
+    const message = core.makeOutgoingRequestMessage('BYE', target, from, to, {
+      callId: dialog.callId,
+      cseq: dialog.cseq + 100,
+      fromTag: dialog.localTag,
+      toTag: dialog.remoteTag,
+      routeSet: dialog.routeSet,
+    })
+    return new Promise((resolve, reject) => {
+      core.request(message, {
+        onAccept: (response) => resolve({ sipStatus: response.message.statusCode ?? 200 }),
+        onReject: (response) => {
+          const status = response.message.statusCode ?? 0
+          if (!response.message.hasHeader('via')) reject(status === 408 ? new SipTimeoutError('BYE') : new SipRequestFailedError('BYE', status))
+          else resolve({ sipStatus: status })
+        },
+      })
+    })
   }
 
   placeCall(input: Required<Pick<PlaceCallInput, 'to'>> & { from: string; displayName?: string; rtp: RtpEndpoint; ringTimeoutSec: number }): OutboundCall {

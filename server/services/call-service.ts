@@ -32,6 +32,8 @@ export class CallService {
   /** a call became active / ended: the media side creates or closes its room */
   onStarted: (call: LiveCall) => void = () => {}
   onEnded: (call: LiveCall, reason: CallEndReason) => void = () => {}
+  /** the id a channel's next call must have, when its media room exists already (phone calls) */
+  presetCallId: (channelId: string) => string | undefined = () => undefined
 
   constructor(
     private readonly db: Database,
@@ -102,7 +104,7 @@ export class CallService {
    * A request that asked for a voice call was accepted: the visitor's click was the ask and
    * the agent's accept the consent, so the call starts at once (logged as both steps).
    */
-  async startRequested(channelId: string): Promise<CallView | null> {
+  async startRequested(channelId: string, askedBy: 'visitor' | 'agent' = 'visitor'): Promise<CallView | null> {
     const participants = this.channels.participantsOf(channelId)
     const visitor = participants.find((p) => p.role === 'visitor' && !p.leftAt)
     const agent = participants.find((p) => p.role === 'agent' && !p.leftAt)
@@ -113,11 +115,12 @@ export class CallService {
       return null
     }
     const now = new Date()
-    const call: LiveCall = { id: newId('ca'), tenantId, channelId, video: false, requestedBy: visitor.id, status: 'active', requestedAt: now, startedAt: now, recording: false }
+    const [asker, answerer] = askedBy === 'agent' ? [agent, visitor] : [visitor, agent]
+    const call: LiveCall = { id: this.presetCallId(channelId) ?? newId('ca'), tenantId, channelId, video: false, requestedBy: asker.id, status: 'active', requestedAt: now, startedAt: now, recording: false }
     this.calls.set(channelId, call)
-    await this.db.call.create({ data: { id: call.id, tenantId: call.tenantId, channelId, video: false, requestedBy: visitor.id, status: 'active', requestedAt: now, startedAt: now } })
-    await this.events.append({ channelId, type: 'call.requested', author: authorOf(visitor), payload: { callId: call.id, video: false } }, now)
-    await this.events.append({ channelId, type: 'call.started', author: authorOf(agent), payload: { callId: call.id, video: false } }, now)
+    await this.db.call.create({ data: { id: call.id, tenantId: call.tenantId, channelId, video: false, requestedBy: asker.id, status: 'active', requestedAt: now, startedAt: now } })
+    await this.events.append({ channelId, type: 'call.requested', author: authorOf(asker), payload: { callId: call.id, video: false } }, now)
+    await this.events.append({ channelId, type: 'call.started', author: authorOf(answerer), payload: { callId: call.id, video: false } }, now)
     this.onStarted(call)
     return this.view(call)
   }

@@ -49,6 +49,10 @@ export class MediaSignaling {
   private readonly reported = new Set<string>()
   private closed = false
   private readonly recordingsDir: string
+  /** whether a tenant's calls may be bridged to the phone: their rooms speak PCMU from the start */
+  phoneRooms: (tenantId: string) => boolean = () => false
+  /** why a participant may not join a call's media now (e.g. the visitor is on the phone), or null */
+  joinRefusal: (call: LiveCall, participantId: string) => string | null = () => null
 
   constructor(
     private readonly gateway: MediaGateway | null,
@@ -74,6 +78,8 @@ export class MediaSignaling {
   /** Step 1: the router's capabilities, to load the client's Device (re-joining replaces old media). */
   async join(member: Member, tenantId: string, input: { channelId: string; callId: string }): Promise<MediaJoinResult> {
     const { call, participantId } = this.member(member, tenantId, input.channelId, input.callId)
+    const refusal = this.joinRefusal(call, participantId)
+    if (refusal) throw new InvalidStateError(refusal)
     const room = await this.roomFor(call)
     if (room.participantIds().includes(participantId)) room.leave(participantId)
     this.reported.delete(`${call.id}:${participantId}`)
@@ -189,12 +195,19 @@ export class MediaSignaling {
     for (const callId of [...this.rooms.keys()]) this.closeRoom(callId)
   }
 
+  /** The media room of an active call, created when it has none (the phone bridges into it). */
+  roomForCall(call: LiveCall): Promise<MediaRoom> {
+    return this.roomFor(call)
+  }
+
   private roomFor(call: LiveCall): Promise<MediaRoom> {
     const existing = this.rooms.get(call.id)
     if (existing) return existing
     if (!this.gateway) throw new InvalidStateError('calls are not available on this server right now')
     const gateway = this.gateway
-    const created = gateway.createRoom(call.id).then((room) => {
+    // a phone call's room may exist before its call does (an inbound caller on hold): adopt it
+    const open = gateway.getRoom(call.id)
+    const created = (open ? Promise.resolve(open) : gateway.createRoom(call.id, { phone: this.phoneRooms(call.tenantId) })).then((room) => {
       this.owners.set(call.id, { tenantId: call.tenantId, channelId: call.channelId, callId: call.id })
       room.on('producer-added', (producer) => void this.offerToOthers(room, call.channelId, producer.producerId, producer.participantId))
       room.on('active-speaker', ({ participantId }) => this.notifier.mediaSpeaker(call.channelId, participantId))

@@ -25,6 +25,8 @@ const keyOf = (member: Member) => (member.kind === 'agent' ? `a:${member.agentId
 export class PresenceService {
   private readonly members = new Map<string, Presence>()
   private closed = false
+  /** a member's first socket connected, or their last one went away (before any grace period) */
+  onChange: (member: Member, tenantId: string, connected: boolean) => void = () => {}
 
   constructor(
     private readonly options: PresenceOptions,
@@ -52,13 +54,17 @@ export class PresenceService {
     if (presence.goneTimer) clearTimeout(presence.goneTimer)
     presence.goneTimer = null
     if (agent) this.agents.socketConnected(agent)
+    if (presence.sockets === 1) this.onChange(member, tenantId, true)
   }
 
   disconnected(member: Member, tenantId: string, agent?: AgentRuntime): void {
     const presence = this.presenceOf(member, tenantId)
     presence.sockets = Math.max(0, presence.sockets - 1)
     if (agent) this.agents.socketDisconnected(agent)
-    if (presence.sockets === 0) this.startGrace(member, tenantId)
+    if (presence.sockets === 0) {
+      this.startGrace(member, tenantId)
+      this.onChange(member, tenantId, false)
+    }
   }
 
   isConnected(member: Member): boolean {
