@@ -3,6 +3,7 @@ import * as schema from '../../web/protocol/schemas.js'
 import type { Member } from '../services/notifier.js'
 import type { Services } from '../services/services.js'
 import type { Binder } from './handle.js'
+import { bindPhoneEvents, PHONE_EVENTS } from './phone-events.js'
 
 export const CALL_EVENTS = [
   'call:request',
@@ -16,6 +17,7 @@ export const CALL_EVENTS = [
   'media:producer',
   'media:consumer',
   'media:restart-ice',
+  ...PHONE_EVENTS,
 ] as const
 
 export function bindCallEvents(on: Binder, services: Services, member: Member, tenantId: string): void {
@@ -31,4 +33,5 @@ export function bindCallEvents(on: Binder, services: Services, member: Member, t
   on.request('media:producer', schema.mediaProducer, (input) => media.producer(member, tenantId, input))
   on.request('media:consumer', schema.mediaConsumer, (input) => media.consumer(member, tenantId, input))
   on.request('media:restart-ice', schema.mediaRestartIce, (input) => media.restartIce(member, tenantId, input))
+  bindPhoneEvents(on, services, member, tenantId)
 }

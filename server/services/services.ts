@@ -17,6 +17,7 @@ import { LeadingService } from './leading-service.js'
 import { MediaSignaling } from './media-signaling.js'
 import { MonitoringService } from './monitoring-service.js'
 import type { Notifier } from './notifier.js'
+import { PhoneService } from './phone-service.js'
 import { PresencePublisher } from './presence-publisher.js'
 import { PresenceService } from './presence-service.js'
 import { QueueService } from './queue-service.js'
@@ -49,6 +50,7 @@ export interface Services {
   leading: LeadingService
   links: ChannelLinks
   monitoring: MonitoringService
+  phone: PhoneService
 }
 
 export function createServices(db: Database, eventStore: EventStore, config: Config, notifier: Notifier, log: Logger, gateway: MediaGateway | null = null): Services {
@@ -109,6 +111,7 @@ export function createServices(db: Database, eventStore: EventStore, config: Con
     leading,
     links: new ChannelLinks(new LinkTokens(config.SECRET), channels, leading, agents, routing),
     monitoring: new MonitoringService(channels, supervision),
+    phone: new PhoneService(db, config, gateway, log.child({ part: 'phone' })),
   }
 }
 
@@ -117,11 +120,14 @@ export async function bootServices(services: Services): Promise<void> {
   const open = await services.channels.boot()
   await services.calls.boot()
   await services.queue.boot()
+  await services.phone.boot(services)
   services.presence.boot(open, services.queue.waitingVisitors())
 }
 
 /** Stop timers and write what is pending. */
 export async function closeServices(services: Services): Promise<void> {
+  // BYE every phone call while the channels can still log it
+  await services.phone.close()
   services.presence.close()
   services.media.close()
   services.scheduler.close()
