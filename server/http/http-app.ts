@@ -10,6 +10,7 @@ import { requireSameOrigin } from './agent-auth.js'
 import { authRoutes } from './auth-routes.js'
 import { routingAdminRoutes } from './routing-admin-routes.js'
 import { errorHandler, notFound } from './error-handler.js'
+import { trunkRoutes } from './trunk-routes.js'
 import { widgetRoutes } from './widget-routes.js'
 
 export interface HttpAppOptions {
@@ -39,6 +40,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use('/api/widget', widgetRoutes(services))
   app.use('/api/auth', requireSameOrigin(options.isOwnOrigin), authRoutes(services, { secureCookies: options.secureCookies, onLogout: options.onLogout }))
   app.use('/api/admin', requireSameOrigin(options.isOwnOrigin), adminRoutes(services, options.db, options.publicUrl), routingAdminRoutes(services, options.db))
+  app.use('/api/admin/trunks', requireSameOrigin(options.isOwnOrigin), trunkRoutes(services, options.db))
   app.use('/api', notFound())
 
   // The loader URL never changes, so it must revalidate; hashed assets are immutable.
