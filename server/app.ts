@@ -19,6 +19,7 @@ import { setUpAgentNamespace } from './realtime/agent-namespace.js'
 import { rooms } from './realtime/rooms.js'
 import { startMedia } from './media-startup.js'
 import { bootServices, closeServices, createServices, type Services } from './services/services.js'
+import { bootManagement, closeManagement, createManagement, type Management } from './services/management.js'
 import { LIMITS } from '../web/protocol/limits.js'
 
 export interface Parley {
@@ -28,6 +29,8 @@ export interface Parley {
   shopUrl: string | null
   demoCredentials: DemoCredentials | null
   services: Services
+  /** archive, reports, billing, audit, API keys, webhooks, metrics */
+  management: Management
   db: Database
   log: Logger
   config: Config
@@ -88,7 +91,12 @@ export async function startParley(config: Config, log: Logger = createLogger(con
         shopOrigins: shopUrl ? [shopUrl, shopUrl.replace('127.0.0.1', 'localhost')] : [],
       })
     : null
+  const management = createManagement(db, services, config, log.child({ part: 'management' }), gateway)
+  management.team.onSessionsRevoked = (sessionIds) => {
+    for (const sessionId of sessionIds) agentNsp.in(rooms.session(sessionId)).disconnectSockets(true)
+  }
   await bootServices(services)
+  await bootManagement(management)
 
   const ownOrigins = new Set<string>()
   const isOwnOrigin = (origin: string | undefined) => origin !== undefined && ownOrigins.has(origin.toLowerCase())
@@ -103,6 +111,8 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     secureCookies: config.SECURE_COOKIES,
     onLogout: (sessionId) => agentNsp.in(rooms.session(sessionId)).disconnectSockets(true),
     isReady: () => ready,
+    management,
+    metricsToken: config.METRICS_TOKEN,
   })
   httpServer.on('request', app)
   setUpVisitorNamespace(visitorNsp, services, log.child({ part: 'visitor-socket' }))
@@ -121,6 +131,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     shopUrl,
     demoCredentials,
     services,
+    management,
     db,
     log,
     config,
@@ -130,6 +141,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
         await new Promise<void>((resolve) => io.close(() => resolve()))
         await new Promise<void>((resolve) => (shopServer ? shopServer.close(() => resolve()) : resolve()))
         shopServer?.closeAllConnections()
+        await closeManagement(management)
         await closeServices(services)
         gateway?.close()
         eventStore.close()

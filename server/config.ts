@@ -55,6 +55,17 @@ const schema = z.object({
   MEDIA_MAX_PORT: port.default(49999),
   /** a call whose media sends no packets for this long is reported as failed */
   MEDIA_TIMEOUT_MS: millis.default(4000),
+  /** a webhook receiver must answer within this time, or the attempt is retried */
+  WEBHOOK_TIMEOUT_MS: millis.default(10_000),
+  /** first webhook retry after this long, doubling per attempt up to WEBHOOK_RETRY_MAX_MS */
+  WEBHOOK_RETRY_BASE_MS: millis.default(10_000),
+  WEBHOOK_RETRY_MAX_MS: millis.default(60 * 60 * 1000),
+  /** attempts before a webhook delivery is given up (shown as failed in the admin) */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(12),
+  /** how often the webhook sender looks for due deliveries */
+  WEBHOOK_POLL_MS: millis.default(2_000),
+  /** when set, GET /metrics needs `Authorization: Bearer <token>` */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** the SIP bridge to the phone (trunks are configured per tenant in the admin console) */
   SIP: z.enum(['on', 'off']).default('on'),
   /** address the SIP trunks bind to */

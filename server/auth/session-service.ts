@@ -40,7 +40,8 @@ export class SessionService {
     const agent = tenant ? await this.db.agent.findUnique({ where: { tenantId_email: { tenantId: tenant.id, email: input.email.toLowerCase() } } }) : null
     // Always run the hash, so response time does not reveal which accounts exist.
     const valid = await verifyPassword(input.password, agent?.passwordHash ?? UNKNOWN_ACCOUNT_HASH)
-    const success = valid && agent !== null
+    // A disabled account fails like a wrong password (its sessions were revoked when disabled).
+    const success = valid && agent !== null && agent.disabledAt === null
     if (tenant) {
       await this.db.loginRecord.create({
         data: { id: newId('lg'), tenantId: tenant.id, agentId: agent?.id ?? null, email: input.email.slice(0, 254), ip: input.ip, userAgent: input.userAgent?.slice(0, 512) ?? null, success },
@@ -58,8 +59,8 @@ export class SessionService {
   /** The agent behind a session token, or null when it is unknown, expired or revoked. */
   async authenticate(token: string | undefined): Promise<AuthenticatedAgent | null> {
     if (!token || token.length > 100) return null
-    const session = await this.db.agentSession.findUnique({ where: { tokenHash: hashToken(token) }, include: { agent: { select: { tenantId: true, role: true } } } })
-    if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) return null
+    const session = await this.db.agentSession.findUnique({ where: { tokenHash: hashToken(token) }, include: { agent: { select: { tenantId: true, role: true, disabledAt: true } } } })
+    if (!session || session.revokedAt || session.agent.disabledAt || session.expiresAt.getTime() <= Date.now()) return null
     return { sessionId: session.id, agentId: session.agentId, tenantId: session.agent.tenantId, role: session.agent.role as AgentRole }
   }
 

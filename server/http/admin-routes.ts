@@ -7,6 +7,8 @@ import { newId } from '../store/ids.js'
 import type { Services } from '../services/services.js'
 import { normalizeOrigin } from '../services/tenant-directory.js'
 import { requireAgent } from './agent-auth.js'
+import type { AuditLog } from '../services/audit-log.js'
+import { actorOf } from './audit-actor.js'
 import { validate } from './validate.js'
 
 const originBody = z.strictObject({
@@ -20,7 +22,7 @@ const originBody = z.strictObject({
     }, 'must be an origin like https://shop.example.com (scheme, host and optional port, no path)'),
 })
 
-export function adminRoutes(services: Services, db: Database, publicUrl: () => string): Router {
+export function adminRoutes(services: Services, db: Database, publicUrl: () => string, audit: AuditLog): Router {
   const router = Router()
   router.use(requireAgent(services.sessions, ['admin']))
 
@@ -45,13 +47,17 @@ export function adminRoutes(services: Services, db: Database, publicUrl: () => s
     if (exists) throw new ConflictError(`${origin} is already allowed`)
     const created = await db.embedOrigin.create({ data: { id: newId('eo'), tenantId, origin } })
     services.tenants.invalidate()
+    await audit.record(await actorOf(req, services), { tenantId, action: 'origin.add', targetType: 'embed_origin', targetId: created.id, after: { origin } })
     res.status(201).json({ origin: { id: created.id, origin: created.origin, createdAt: created.createdAt } })
   })
 
   router.delete('/origins/:id', async (req, res) => {
-    const { count } = await db.embedOrigin.deleteMany({ where: { id: String(req.params.id), tenantId: req.agent!.tenantId } })
+    const tenantId = req.agent!.tenantId
+    const existing = await db.embedOrigin.findFirst({ where: { id: String(req.params.id), tenantId } })
+    const { count } = await db.embedOrigin.deleteMany({ where: { id: String(req.params.id), tenantId } })
     if (count === 0) throw new NotFoundError('no such allowed origin')
     services.tenants.invalidate()
+    await audit.record(await actorOf(req, services), { tenantId, action: 'origin.remove', targetType: 'embed_origin', targetId: String(req.params.id), before: existing ? { origin: existing.origin } : null })
     res.status(204).end()
   })
 

@@ -5,6 +5,14 @@ import express from 'express'
 import type { Logger } from '../log.js'
 import type { Database } from '../store/database.js'
 import type { Services } from '../services/services.js'
+import type { Management } from '../services/management.js'
+import { archiveRoutes } from './archive-routes.js'
+import { billingRoutes } from './billing-routes.js'
+import { integrationRoutes } from './integration-routes.js'
+import { httpMetrics, metricsRoutes } from './metrics-routes.js'
+import { publicApiRoutes } from './public-api-routes.js'
+import { reportRoutes } from './report-routes.js'
+import { tenantAdminRoutes } from './tenant-admin-routes.js'
 import { adminRoutes } from './admin-routes.js'
 import { requireSameOrigin } from './agent-auth.js'
 import { authRoutes } from './auth-routes.js'
@@ -25,6 +33,10 @@ export interface HttpAppOptions {
   onLogout: (sessionId: string) => void
   /** readiness: false while booting or draining */
   isReady: () => boolean
+  /** archive, reports, billing, audit, API keys, webhooks, metrics */
+  management: Management
+  /** when set, /metrics needs it as a bearer token */
+  metricsToken?: string
 }
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
@@ -32,14 +44,39 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
+  app.use(httpMetrics(options.management.metrics))
   app.use(express.json({ limit: '16kb' }))
 
   app.get('/healthz', (_req, res) => void res.json({ ok: true }))
-  app.get('/readyz', (_req, res) => void res.status(options.isReady() ? 200 : 503).json({ ready: options.isReady() }))
+  // Ready: listening, not draining, and the database answers.
+  app.get('/readyz', async (_req, res) => {
+    let database = false
+    try {
+      await options.db.$queryRawUnsafe('SELECT 1')
+      database = true
+    } catch (error) {
+      log.warn({ err: error }, 'readiness: the database does not answer')
+    }
+    const ready = options.isReady() && database
+    res.status(ready ? 200 : 503).json({ ready, database })
+  })
+  app.use(metricsRoutes(options.management.metrics, options.metricsToken))
 
   app.use('/api/widget', widgetRoutes(services))
   app.use('/api/auth', requireSameOrigin(options.isOwnOrigin), authRoutes(services, { secureCookies: options.secureCookies, onLogout: options.onLogout }))
-  app.use('/api/admin', requireSameOrigin(options.isOwnOrigin), adminRoutes(services, options.db, options.publicUrl), routingAdminRoutes(services, options.db))
+  const { management } = options
+  app.use(
+    '/api/admin',
+    requireSameOrigin(options.isOwnOrigin),
+    adminRoutes(services, options.db, options.publicUrl, management.audit),
+    routingAdminRoutes(services, options.db, management.audit),
+    tenantAdminRoutes(services, management, options.db),
+    integrationRoutes(services, management, options.db),
+  )
+  app.use('/api/archive', requireSameOrigin(options.isOwnOrigin), archiveRoutes(services, management, options.db))
+  app.use('/api/reports', requireSameOrigin(options.isOwnOrigin), reportRoutes(services, management, options.db))
+  app.use('/api/billing', requireSameOrigin(options.isOwnOrigin), billingRoutes(services, management, options.db))
+  app.use('/api/v1', publicApiRoutes(management, options.db, options.publicUrl))
   app.use('/api/admin/trunks', requireSameOrigin(options.isOwnOrigin), trunkRoutes(services, options.db))
   app.use('/api', notFound())
 

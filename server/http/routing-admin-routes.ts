@@ -3,7 +3,7 @@
  * capacities, queues and the rules that turn pages and carts into skill hints.
  * Every body is validated; a change takes effect for new requests at once.
  */
-import { Router } from 'express'
+import { Router, type Request } from 'express'
 import { z } from 'zod'
 import { parseRequirement, RequirementSyntaxError } from '../domain/skill-requirement.js'
 import { readTenantSettings, tenantSettingsSchema } from '../domain/tenant-settings.js'
@@ -12,6 +12,8 @@ import type { Database } from '../store/database.js'
 import { newId } from '../store/ids.js'
 import type { Services } from '../services/services.js'
 import { requireAgent } from './agent-auth.js'
+import type { AuditLog } from '../services/audit-log.js'
+import { actorOf } from './audit-actor.js'
 import { validate } from './validate.js'
 
 const token = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, "-" or "_" (up to 40)')
@@ -45,9 +47,13 @@ const ruleBody = z.strictObject({
   skillValue: token,
 })
 
-export function routingAdminRoutes(services: Services, db: Database): Router {
+export function routingAdminRoutes(services: Services, db: Database, audit: AuditLog): Router {
   const router = Router()
   router.use(requireAgent(services.sessions, ['admin']))
+
+  /** Who did what, with the values before and after. */
+  const record = async (req: Request, action: string, targetType: string, targetId: string | null, before: unknown, after: unknown) =>
+    audit.record(await actorOf(req, services), { tenantId: req.agent!.tenantId, action, targetType, targetId, before, after })
 
   /** After a change: fresh config for new requests, fresh routing settings. */
   const changed = async (tenantId: string) => {
@@ -99,6 +105,7 @@ export function routingAdminRoutes(services: Services, db: Database): Router {
     if (!parsed.success) throw ValidationError.fromZod('settings', parsed.error)
     await db.tenant.update({ where: { id: tenantId }, data: { settings: JSON.stringify(parsed.data) } })
     await changed(tenantId)
+    await record(req, 'settings.update', 'tenant_settings', tenantId, current, parsed.data)
     res.json({ settings: parsed.data })
   })
 
@@ -108,6 +115,7 @@ export function routingAdminRoutes(services: Services, db: Database): Router {
     if (await db.skill.findUnique({ where: { tenantId_key_value: { tenantId, key: body.key, value: body.value } } })) throw new ConflictError(`${body.key}=${body.value} exists already`)
     const skill = await db.skill.create({ data: { id: newId('sk'), tenantId, ...body } })
     await changed(tenantId)
+    await record(req, 'skill.create', 'skill', skill.id, null, body)
     res.status(201).json({ skill: { id: skill.id, key: skill.key, value: skill.value, label: skill.label } })
   })
 
@@ -126,6 +134,7 @@ export function routingAdminRoutes(services: Services, db: Database): Router {
     const holders = await db.agentSkill.findMany({ where: { skillId: skill.id }, select: { agentId: true } })
     await db.skill.delete({ where: { id: skill.id } })
     await changed(tenantId)
+    await record(req, 'skill.delete', 'skill', skill.id, { key: skill.key, value: skill.value, label: skill.label }, null)
     for (const { agentId } of holders) await services.agents.refresh(agentId)
     res.status(204).end()
   })
@@ -135,6 +144,7 @@ export function routingAdminRoutes(services: Services, db: Database): Router {
     const body = validate('agent', agentBody, req.body)
     const agent = await db.agent.findFirst({ where: { id: String(req.params.id), tenantId } })
     if (!agent) throw new NotFoundError('no such agent')
+    const before = await db.agentSkill.findMany({ where: { agentId: agent.id } })
     if (body.skills) {
       const ids = body.skills.map((s) => s.skillId)
       if (new Set(ids).size !== ids.length) throw new ValidationError('a skill is listed twice')
@@ -147,10 +157,19 @@ export function routingAdminRoutes(services: Services, db: Database): Router {
     ])
     await services.agents.refresh(agent.id)
     const updated = await db.agent.findUniqueOrThrow({ where: { id: agent.id }, include: { skills: true } })
+    await record(
+      req,
+      'agent.routing_update',
+      'agent',
+      agent.id,
+      { maxChats: agent.maxChats, maxCalls: agent.maxCalls, skills: before.map(({ skillId, proficiency }) => ({ skillId, proficiency })) },
+      { maxChats: updated.maxChats, maxCalls: updated.maxCalls, skills: updated.skills.map(({ skillId, proficiency }) => ({ skillId, proficiency })) },
+    )
     res.json({ agent: { id: updated.id, maxChats: updated.maxChats, maxCalls: updated.maxCalls, skills: updated.skills.map(({ skillId, proficiency }) => ({ skillId, proficiency })) } })
   })
 
-  const saveQueue = async (tenantId: string, body: z.output<typeof queueBody>, id: string | null) => {
+  const saveQueue = async (req: Request, tenantId: string, body: z.output<typeof queueBody>, id: string | null) => {
+    const before = id ? await db.queue.findUnique({ where: { id } }) : null
     await checkRequirement(tenantId, body.requirement)
     const clash = await db.queue.findUnique({ where: { tenantId_slug: { tenantId, slug: body.slug } } })
     if (clash && clash.id !== id) throw new ConflictError(`a queue "${body.slug}" exists already`)
@@ -160,18 +179,19 @@ export function routingAdminRoutes(services: Services, db: Database): Router {
       return id ? tx.queue.update({ where: { id }, data }) : tx.queue.create({ data: { id: newId('qu'), tenantId, ...data } })
     })
     await changed(tenantId)
+    await record(req, id ? 'queue.update' : 'queue.create', 'queue', queue.id, before ? { ...before, relaxSteps: JSON.parse(before.relaxSteps) } : null, { ...queue, relaxSteps: body.relaxSteps })
     return { ...queue, relaxSteps: body.relaxSteps }
   }
 
   router.post('/queues', async (req, res) => {
-    res.status(201).json({ queue: await saveQueue(req.agent!.tenantId, validate('queue', queueBody, req.body), null) })
+    res.status(201).json({ queue: await saveQueue(req, req.agent!.tenantId, validate('queue', queueBody, req.body), null) })
   })
 
   router.put('/queues/:id', async (req, res) => {
     const tenantId = req.agent!.tenantId
     const existing = await db.queue.findFirst({ where: { id: String(req.params.id), tenantId } })
     if (!existing) throw new NotFoundError('no such queue')
-    res.json({ queue: await saveQueue(tenantId, validate('queue', queueBody, req.body), existing.id) })
+    res.json({ queue: await saveQueue(req, tenantId, validate('queue', queueBody, req.body), existing.id) })
   })
 
   router.delete('/queues/:id', async (req, res) => {
@@ -182,6 +202,7 @@ export function routingAdminRoutes(services: Services, db: Database): Router {
     if (services.queue.waitingIn(tenantId).some((request) => request.queue?.id === queue.id)) throw new ConflictError('visitors are waiting in this queue; try again when it is empty')
     await db.queue.delete({ where: { id: queue.id } })
     await changed(tenantId)
+    await record(req, 'queue.delete', 'queue', queue.id, { ...queue, relaxSteps: JSON.parse(queue.relaxSteps) }, null)
     res.status(204).end()
   })
 
@@ -193,14 +214,17 @@ export function routingAdminRoutes(services: Services, db: Database): Router {
     }
     const rule = await db.skillRule.create({ data: { id: newId('sr'), tenantId, ...body } })
     await changed(tenantId)
+    await record(req, 'rule.create', 'skill_rule', rule.id, null, body)
     res.status(201).json({ rule: { id: rule.id, kind: rule.kind, pattern: rule.pattern, skillKey: rule.skillKey, skillValue: rule.skillValue } })
   })
 
   router.delete('/rules/:id', async (req, res) => {
     const tenantId = req.agent!.tenantId
+    const existing = await db.skillRule.findFirst({ where: { id: String(req.params.id), tenantId } })
     const { count } = await db.skillRule.deleteMany({ where: { id: String(req.params.id), tenantId } })
     if (count === 0) throw new NotFoundError('no such rule')
     await changed(tenantId)
+    await record(req, 'rule.delete', 'skill_rule', String(req.params.id), existing ? { kind: existing.kind, pattern: existing.pattern, skillKey: existing.skillKey, skillValue: existing.skillValue } : null, null)
     res.status(204).end()
   })
 

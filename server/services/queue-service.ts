@@ -62,6 +62,8 @@ const SCHEDULE_MAX_MS = 14 * 24 * 3600_000
 export class QueueService {
   /** a scheduled request was booked or re-booked (the scheduler arms its timers) */
   onScheduled: (request: WaitingRequest) => void = () => {}
+  /** a new request entered Parley, queued or booked (metering counts it) */
+  onCreated: (request: WaitingRequest) => void = () => {}
 
   private readonly requests = new Map<string, WaitingRequest>()
 
@@ -165,6 +167,7 @@ export class QueueService {
     })
     await this.rememberVisitor(visitor.id, profile, input.language, queue?.slug ?? null)
     this.requests.set(request.id, request)
+    this.onCreated(request)
     if (request.status === 'queued') {
       if (queue) this.estimator.recordArrival(queue.id, request.enqueuedAt.getTime(), routing.settings.defaultHandleTimeSec)
       this.enqueue(request)
