@@ -97,6 +97,7 @@ export class PhoneInbound {
     waiting.hold?.stop()
     const { leg } = waiting
     leg.connect(call.channelId)
+    void this.deps.media.roomForCall(call).catch((error: unknown) => this.log.error({ err: error, callId: call.id }, 'could not adopt the room of an inbound call'))
     void this.db.phoneCall.update({ where: { id: leg.id }, data: { status: 'answered', channelId: call.channelId } }).catch(() => undefined)
     void this.phone.shown(leg.tenantId, leg.number).then((number) => this.phone.append(call.channelId, 'phone.answered', { phoneCallId: leg.id, callId: call.id, purpose: 'inbound', number }))
   }
@@ -107,8 +108,6 @@ export class PhoneInbound {
     const waiting = requestId ? this.waiting.get(requestId) : undefined
     if (requestId) this.waiting.delete(requestId)
     waiting?.hold?.stop()
-    // an agent may be accepting right now: only a room nobody took over is ours to close
-    if (!this.deps.calls.liveCalls().some((call) => call.id === leg.callId)) this.gateway?.closeRoom(leg.callId)
     if (waiting) await this.deps.queue.cancel(waiting.visitorId, leg.tenantId, requestId!).catch(() => undefined)
   }
 

@@ -235,9 +235,14 @@ export class PhoneService {
       const endpoint = leg.rtpEndpoint()
       leg.attach(this.guardSync(() => this.bridge!.placeCall({ trunk: trunk.id, to: number, rtp: endpoint, ringTimeoutSec: this.config.PHONE_RING_TIMEOUT_SEC })))
       await this.append(channelId, 'phone.dialing', { phoneCallId: id, callId: room.id, purpose, number: await this.shown(tenantId, number) })
-      if (preset && !(await calls.startRequested(channelId, askedBy))) {
-        await leg.hangup('failed')
-        throw new InvalidStateError('the call could not start')
+      if (preset) {
+        if (!(await calls.startRequested(channelId, askedBy))) {
+          await leg.hangup('failed')
+          throw new InvalidStateError('the call could not start')
+        }
+        // the call's media is the room made for it: adopt it now (its usage, failures and end)
+        const live = calls.callOf(channelId)
+        if (live?.id === room.id) await media.roomForCall(live)
       }
       return leg
     } catch (error) {
@@ -272,7 +277,9 @@ export class PhoneService {
 
   private async legEnded(leg: PhoneLeg, end: { reason: PhoneEventPayloads['phone.ended']['reason']; sipStatus?: number; seconds: number }): Promise<void> {
     this.legs.delete(leg.id)
-    const { calls, channels } = this.requireDeps()
+    const { calls, channels, media } = this.requireDeps()
+    // a room made for this leg that no call took over (it failed fast, or the caller left the queue) is ours to close
+    if (!calls.liveCalls().some((call) => call.id === leg.callId) && !(await media.roomOf(leg.callId))) this.gateway?.closeRoom(leg.callId)
     await this.db.phoneCall
       .update({ where: { id: leg.id }, data: { status: 'ended', endReason: end.reason, sipStatus: end.sipStatus ?? null, endedAt: new Date(), dialog: null } })
       .catch((error: unknown) => this.log.error({ err: error, phoneCallId: leg.id }, 'could not store the end of a phone call'))
