@@ -45,9 +45,14 @@ export class PhoneInbound {
     const callId = newId('ca')
     await call.ring()
     const queue = route.queueId ? await this.db.queue.findFirst({ where: { id: route.queueId, tenantId: route.tenantId }, select: { slug: true } }) : null
-    let requestId: string
+    const room = await this.gateway.createRoom(callId, { phone: true })
+    const leg = new PhoneLeg({ id, tenantId: route.tenantId, trunkId: route.trunkId, purpose: 'inbound', number, channelId: null, callId, requestId: null, room, media: await room.addPlainAudioLeg({ legId: id }) })
+    await this.db.phoneCall.create({ data: { id, tenantId: route.tenantId, trunkId: route.trunkId, purpose: 'inbound', direction: 'inbound', number, did: call.did, callId, status: 'queued' } })
+    this.phone.track(leg)
+    leg.attach(call)
+    let request: { id: string }
     try {
-      const request = await this.deps.queue.create(visitor, {
+      request = await this.deps.queue.create(visitor, {
         clientRequestId: id,
         question: `Phone call from ${await this.phone.shown(route.tenantId, number)} to ${call.did}`,
         pageUrl: null,
@@ -57,22 +62,19 @@ export class PhoneInbound {
         scheduledFor: null,
         kind: 'call',
       })
-      requestId = request.id
     } catch (error) {
       // e.g. the same caller is waiting already on another line
       this.log.info({ err: error, did: call.did }, 'an inbound call could not be queued')
       return call.reject(486)
     }
-    const room = await this.gateway.createRoom(callId, { phone: true })
-    const leg = new PhoneLeg({ id, tenantId: route.tenantId, trunkId: route.trunkId, purpose: 'inbound', number, channelId: null, callId, requestId, room, media: await room.addPlainAudioLeg({ legId: id }) })
+    // NOTE: no await between queueing and this: an agent's accept must find the call's room
     const waiting: Waiting = { leg, visitorId: visitor.id, hold: undefined }
-    this.waiting.set(requestId, waiting)
-    await this.db.phoneCall.create({ data: { id, tenantId: route.tenantId, trunkId: route.trunkId, purpose: 'inbound', direction: 'inbound', number, did: call.did, callId, requestId, status: 'queued' } })
-    this.phone.track(leg)
+    leg.requestId = request.id
+    this.waiting.set(request.id, waiting)
     leg.on('answered', () => {
       if (!leg.connectedAt) waiting.hold = new HoldTone(leg.media)
     })
-    leg.attach(call)
+    void this.db.phoneCall.update({ where: { id }, data: { requestId: request.id } }).catch(() => undefined)
     try {
       await call.answer({ rtp: leg.rtpEndpoint() })
     } catch (error) {
