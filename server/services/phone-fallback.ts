@@ -90,7 +90,9 @@ export class PhoneFallback {
     const { calls, channels } = this.deps
     const call = calls.callOf(channelId)
     const visitor = channels.participant(channelId, pending.participantId)
-    if (!call || !visitor) return
+    if (!call || !visitor?.visitorId) return
+    // the page came back meanwhile (a reload, a network blink)
+    if (pending.cause === 'disconnect' && this.deps.presence.isConnected({ kind: 'visitor', visitorId: visitor.visitorId })) return
     if (pending.cause === 'media') {
       // grown since the failure, or (a re-join restarts the counters) flowing again since the re-join
       const now = await this.packetsFrom(call.id, visitor.id)
