@@ -168,7 +168,7 @@ export function createManagement(db: Database, services: Services, config: Confi
   services.queue.onCreated = (request) => {
     previousCreated(request)
     metrics.requestsCreated.inc({ kind: request.kind })
-    void management.usage.recordHit(request.tenantId, request.kind, request.enqueuedAt)
+    void management.usage.recordHit({ id: request.id, tenantId: request.tenantId, kind: request.kind, createdAt: request.enqueuedAt })
   }
 
   gateway?.on('worker-died', () => metrics.mediaFailures.inc({ reason: 'worker-died' }))

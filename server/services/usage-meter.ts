@@ -2,12 +2,12 @@
  * Metering: the raw usage records statements are rated from. Media seconds are written by
  * MediaSignaling when a call's room closes and PSTN seconds by the phone bridge; this
  * meter writes the rest as channels run: a hit per visitor request that enters Parley, and
- * a channel's chat seconds when it ends. A sweep at boot writes the chat seconds of any
- * channel that ended while the process died before metering it, so nothing goes unbilled.
+ * a channel's chat seconds when it ends. Both records have ids derived from the request or
+ * channel, so writing one twice is refused by the store, and a sweep at boot writes those a
+ * crash left out: nothing goes unbilled, nothing is billed twice.
  */
 import type { Logger } from '../log.js'
 import type { Database } from '../store/database.js'
-import { newId } from '../store/ids.js'
 
 /** Usage record kinds (closed union). */
 export type UsageKind = 'chat_seconds' | 'media_seconds' | 'pstn_seconds' | 'hits'
@@ -21,11 +21,11 @@ export class UsageMeter {
   ) {}
 
   /** A visitor request entered Parley (queued or booked): one hit, sourced by its kind. */
-  async recordHit(tenantId: string, source: string, at = new Date()): Promise<void> {
+  async recordHit(request: { id: string; tenantId: string; kind: string; createdAt: Date }): Promise<void> {
     try {
-      await this.db.usageRecord.create({ data: { id: newId('us'), tenantId, kind: 'hits', quantity: 1, source, at } })
+      await this.writeOnce({ id: `us_hit_${request.id}`, tenantId: request.tenantId, kind: 'hits', quantity: 1, source: request.kind, at: request.createdAt })
     } catch (error) {
-      this.log.error({ err: error, tenantId }, 'could not meter a hit')
+      this.log.error({ err: error, requestId: request.id }, 'could not meter a hit')
     }
   }
 
@@ -40,8 +40,22 @@ export class UsageMeter {
     }
   }
 
-  /** Meter ended channels that have no chat record yet (a crash between end and metering). */
+  /** Meter what has no record yet (a crash between the event and its metering). */
   async sweep(): Promise<number> {
+    return (await this.sweepChannels()) + (await this.sweepHits())
+  }
+
+  private async sweepHits(): Promise<number> {
+    const requests = await this.db.request.findMany({ select: { id: true, tenantId: true, kind: true, createdAt: true }, orderBy: { createdAt: 'desc' }, take: 5000 })
+    if (requests.length === 0) return 0
+    const metered = new Set((await this.db.usageRecord.findMany({ where: { id: { in: requests.map((r) => `us_hit_${r.id}`) } }, select: { id: true } })).map((r) => r.id))
+    const missing = requests.filter((r) => !metered.has(`us_hit_${r.id}`))
+    for (const request of missing) await this.recordHit(request)
+    if (missing.length > 0) this.log.warn({ requests: missing.length }, 'metered hits of requests from before a restart')
+    return missing.length
+  }
+
+  private async sweepChannels(): Promise<number> {
     const ended = await this.db.channel.findMany({ where: { status: 'ended', endedAt: { not: null } }, select: { id: true, tenantId: true, createdAt: true, endedAt: true }, orderBy: { endedAt: 'desc' }, take: 5000 })
     if (ended.length === 0) return 0
     const metered = new Set(
@@ -60,10 +74,14 @@ export class UsageMeter {
   private async writeChat(channel: { id: string; tenantId: string; createdAt: Date; endedAt: Date }): Promise<void> {
     // NOTE: the record id is derived from the channel, so a repeated write is refused by the
     // primary key instead of billing the same conversation twice.
-    const id = `us_chat_${channel.id}`
     const seconds = Math.max(0, channel.endedAt.getTime() - channel.createdAt.getTime()) / 1000
+    await this.writeOnce({ id: `us_chat_${channel.id}`, tenantId: channel.tenantId, kind: 'chat_seconds', quantity: seconds, channelId: channel.id, source: 'chat', at: channel.endedAt })
+  }
+
+  /** Insert a record unless one with its id exists. */
+  private async writeOnce(data: { id: string; tenantId: string; kind: UsageKind; quantity: number; channelId?: string; source: string; at: Date }): Promise<void> {
     try {
-      await this.db.usageRecord.create({ data: { id, tenantId: channel.tenantId, kind: 'chat_seconds', quantity: seconds, channelId: channel.id, source: 'chat', at: channel.endedAt } })
+      await this.db.usageRecord.create({ data })
     } catch (error) {
       if ((error as { code?: string }).code === 'P2002') return
       throw error
