@@ -8,12 +8,13 @@ import { addDays, localParts, zonedTime } from './zoned-time.js'
 export const WEEKDAY_KEYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
 export type WeekdayKey = (typeof WEEKDAY_KEYS)[number]
 
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time like 09:00 (24 h)')
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/
+const clock = z.string().regex(CLOCK, 'a time like 09:00 (24 h)')
 const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))
 
 export const openingSchema = z
   .strictObject({ from: clock, to: clock })
-  .refine((o) => minutes(o.to) > minutes(o.from), { message: 'must end after it starts', path: ['to'] })
+  .refine((o) => !CLOCK.test(o.from) || !CLOCK.test(o.to) || minutes(o.to) > minutes(o.from), { message: 'must end after it starts', path: ['to'] })
 
 const day = z
   .array(openingSchema)

@@ -46,7 +46,7 @@ export class ParleyMetrics {
   }
 
   constructor(live: LiveFigures) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'parley_process_' })
+    collectDefaultMetrics({ register: this.registry, prefix: 'parley_' })
     new Gauge({
       name: 'parley_queue_waiting',
       help: 'Requests waiting in a queue now',
