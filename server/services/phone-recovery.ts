@@ -16,15 +16,15 @@ export async function recoverPhoneCalls(db: Database, bridge: SipBridge, deps: P
   const running = new Set(bridge.trunkIds())
   for (const row of stale) {
     const endedAt = new Date()
-    let sipStatus: number | null = null
     if (row.dialog && running.has(row.trunkId)) {
-      try {
-        sipStatus = (await bridge.byeDialog(row.trunkId, JSON.parse(row.dialog) as DialogSnapshot)).sipStatus
-      } catch (error) {
-        log.warn({ err: error, phoneCallId: row.id }, 'the BYE for a phone call left from before a restart went unanswered')
-      }
+      // in the background: a phone that is gone takes Timer F (32 s) to give up on, and boot must not wait
+      const dialog = JSON.parse(row.dialog) as DialogSnapshot
+      void bridge.byeDialog(row.trunkId, dialog).then(
+        ({ sipStatus }) => db.phoneCall.update({ where: { id: row.id }, data: { sipStatus } }).catch(() => undefined),
+        (error: unknown) => log.warn({ err: error, phoneCallId: row.id }, 'the BYE for a phone call left from before a restart went unanswered'),
+      )
     }
-    await db.phoneCall.update({ where: { id: row.id }, data: { status: 'ended', endReason: 'restart', endedAt, sipStatus, dialog: null } })
+    await db.phoneCall.update({ where: { id: row.id }, data: { status: 'ended', endReason: 'restart', endedAt, dialog: null } })
     const seconds = row.answeredAt ? (endedAt.getTime() - row.answeredAt.getTime()) / 1000 : 0
     if (seconds > 0) {
       await db.usageRecord.create({ data: { id: newId('us'), tenantId: row.tenantId, kind: 'pstn_seconds', quantity: Math.round(seconds * 1000) / 1000, channelId: row.channelId, callId: row.callId, participantId: row.id, source: 'phone' } })
@@ -41,7 +41,7 @@ export async function recoverPhoneCalls(db: Database, bridge: SipBridge, deps: P
       const request = await db.request.findUnique({ where: { id: row.requestId }, select: { visitorId: true, status: true } })
       if (request && (request.status === 'queued' || request.status === 'scheduled')) await deps.queue.cancel(request.visitorId, row.tenantId, row.requestId).catch(() => undefined)
     }
-    log.warn({ phoneCallId: row.id, channelId: row.channelId, sipStatus }, 'ended a phone call left over from before a restart')
+    log.warn({ phoneCallId: row.id, channelId: row.channelId }, 'ended a phone call left over from before a restart')
   }
   return stale.length
 }
