@@ -108,6 +108,8 @@ export class InboundGate {
   private check(request: Core.IncomingRequestMessage): { status: number; reason: string; headers?: string[] } | undefined {
     const missing = MANDATORY.find((name) => !request.hasHeader(name))
     if (missing) return { status: 400, reason: `Missing ${missing} header` }
+    // sip.js's core throws on a request without a usable Request-URI (found by fuzzing)
+    if (!request.ruri) return { status: 400, reason: 'Bad Request-URI' }
     const cseqMethod = /^\s*\d+\s+([A-Za-z]+)\s*$/.exec(request.getHeader('cseq') ?? '')?.[1]?.toUpperCase()
     if (cseqMethod !== request.method) return { status: 400, reason: 'CSeq method does not match' }
     const contentLength = request.getHeader('content-length')
