@@ -8,6 +8,7 @@ import { repeat } from 'lit/directives/repeat.js'
 import type { ChannelEvent } from '../protocol/channel-event.js'
 import type { ChannelState, ChannelSync } from '../shared/channel-sync.js'
 import { callEventText } from '../shared/call-state.js'
+import { phoneEventText } from '../shared/phone-state.js'
 import type { PendingMessage } from '../shared/outbox-store.js'
 import { baseStyles } from './console-styles.js'
 import { END_REASONS, LEAVE_REASONS, formatClock, roleName, visitorName } from './format.js'
@@ -110,7 +111,7 @@ export class TranscriptView extends LitElement {
           Conversation ended — ${END_REASONS[event.payload.reason] ?? event.payload.reason}<time datetime=${event.at}>${formatClock(event.at)}</time>
         </div>`
       default: {
-        const call = callEventText(event, state.view.selfParticipantId)
+        const call = callEventText(event, state.view.selfParticipantId) ?? phoneEventText(event, 'staff')
         // archived signals (typing bursts) are not part of the transcript
         return call ? systemLine(event, call) : nothing
       }

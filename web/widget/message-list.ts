@@ -3,6 +3,7 @@ import { html, LitElement, css, nothing, type PropertyValues } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import type { ChannelEvent, ChannelEndReason } from '../protocol/channel-event.js'
 import { callEventText } from '../shared/call-state.js'
+import { phoneEventText } from '../shared/phone-state.js'
 import type { PendingMessage } from '../shared/outbox-store.js'
 import type { ChannelState } from '../shared/channel-sync.js'
 import { panelStyles } from './panel-styles.js'
@@ -217,7 +218,7 @@ export class MessageList extends LitElement {
       case 'channel.ended':
         return this.system(event, `${ENDED[event.payload.reason] ?? 'The chat ended'} · ${clock(event.at)}`)
       default: {
-        const call = callEventText(event, self)
+        const call = callEventText(event, self) ?? phoneEventText(event, 'visitor')
         // archived signals (typing bursts) are not part of the transcript
         return call ? this.system(event, `${call} · ${clock(event.at)}`) : nothing
       }
