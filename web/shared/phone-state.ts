@@ -23,7 +23,7 @@ export interface PhoneLegState {
 
 /** The channel's latest phone leg (live or ended), or null when it never had one. */
 export function phoneLegOf(events: readonly ChannelEvent[]): PhoneLegState | null {
-  let leg: PhoneLegState | null = null
+  let leg = null as PhoneLegState | null
   for (const event of events) {
     switch (event.type) {
       case 'phone.dialing':
