@@ -110,7 +110,7 @@ export class ParleyPhoneAdmin extends LitElement {
                       <td class="actions">
                         <button type="button" data-test="trunk-test" ?disabled=${this.busy !== '' || !trunk.status.running} @click=${() => this.test(trunk)}>Test</button>
                         <button type="button" data-test="trunk-edit" @click=${() => (this.editing = trunk)}>Edit</button>
-                        <button type="button" class="danger" data-test="trunk-delete" ?disabled=${this.busy !== ''} @click=${() => this.remove(trunk)}>Delete</button>
+                        <button type="button" class="danger" data-test="trunk-delete" ?disabled=${this.busy !== ''} @click=${() => this.removeTrunk(trunk)}>Delete</button>
                       </td>
                     </tr>`,
                   )}
@@ -150,7 +150,7 @@ export class ParleyPhoneAdmin extends LitElement {
     })
   }
 
-  private async remove(trunk: Trunk): Promise<void> {
+  private async removeTrunk(trunk: Trunk): Promise<void> {
     if (!confirm(`Delete the trunk ${trunk.name}? Its calls in progress end and its numbers stop taking calls.`)) return
     await this.run(trunk.id, async () => {
       await deleteTrunk(trunk.id)
