@@ -7,6 +7,8 @@
  * - routing decision latency with 1,000 agents and 10,000 waiting requests (bench/routing-latency.ts)
  * - a simulated day: our wait estimates vs the baseline formula against actual waits
  *   (bench/wait-simulation.ts)
+ * - media: forwarding CPU against bare mediasoup, start-video-to-first-frame in Chromium
+ *   (bench/media.ts → media.json); `npm run bench -- media` runs only that part
  *
  * The servers run in their own processes; this process is the load generator. Both systems
  * are set up first, then measured in alternating windows (relay, Parley, relay, ...) so that
@@ -24,6 +26,7 @@ import { hashPassword } from '../server/auth/password.js'
 import { openDatabase } from '../server/store/database.js'
 import { newId } from '../server/store/ids.js'
 import type { ChannelEvent } from '../web/protocol/channel-event.js'
+import { runMediaBench } from './media.js'
 import { measureRoutingLatency } from './routing-latency.js'
 import { simulateDay } from './wait-simulation.js'
 
@@ -288,6 +291,7 @@ function loaderSize(): { bytes: number; gzipBytes: number; budgetGzipBytes: numb
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'media') return runMediaBench(root)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'))
   try {
     const widgetLoader = loaderSize()
@@ -354,6 +358,7 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
+  await runMediaBench(root)
 }
 
 await main()
