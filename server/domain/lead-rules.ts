@@ -12,28 +12,7 @@ export interface LeadMember {
   silent: boolean
 }
 
-/** Form fields nobody but their owner may read or write, whatever the tenant configures. */
-export const ALWAYS_MASKED = ['password', 'passwd', 'pwd', 'card', 'cc-', 'cvc', 'cvv', 'csc', 'iban'] as const
-
-/** Input types that are never filled by someone else. */
-const MASKED_TYPES = new Set(['password', 'hidden', 'file'])
-
-export interface FieldDescription {
-  type: string
-  name: string
-  id: string
-  autocomplete: string
-}
-
-/**
- * True when a field must stay private: password, hidden and file inputs, card fields
- * (autocomplete `cc-*`) and any field whose name, id or autocomplete contains a masked word.
- */
-export function isMaskedField(field: FieldDescription, maskedWords: readonly string[]): boolean {
-  if (MASKED_TYPES.has(field.type.toLowerCase())) return true
-  const haystack = `${field.name} ${field.id} ${field.autocomplete}`.toLowerCase()
-  return [...ALWAYS_MASKED, ...maskedWords].some((word) => word.length > 0 && haystack.includes(word.toLowerCase()))
-}
+export { ALWAYS_MASKED, isMaskedField, type FieldDescription } from '../../web/protocol/field-masking.js'
 
 /** Why a participant may not pass the baton to another, or null when they may. */
 export function refusePass(members: readonly LeadMember[], leaderId: string | null, byId: string, toId: string): string | null {

@@ -1,6 +1,6 @@
 /** The demo shop app, served on its own port (its own origin), with the widget embedded. */
 import express from 'express'
-import { cartPage, findProduct, homePage, productPage, type ShopPageOptions } from '../../web/demo-shop/shop-pages.js'
+import { cartPage, checkoutPage, findProduct, homePage, productPage, type ShopPageOptions } from '../../web/demo-shop/shop-pages.js'
 
 export function createDemoShop(options: () => ShopPageOptions): express.Express {
   const app = express()
@@ -12,5 +12,6 @@ export function createDemoShop(options: () => ShopPageOptions): express.Express 
     res.type('html').send(productPage(options(), product))
   })
   app.get('/cart', (_req, res) => void res.type('html').send(cartPage(options())))
+  app.get('/checkout', (_req, res) => void res.type('html').send(checkoutPage(options())))
   return app
 }

@@ -43,6 +43,7 @@ export function widgetRoutes(services: Services): Router {
       /** the visitor may start with a voice call (a media server runs) */
       calls: services.media.available,
       presence,
+      site: { monitoringNotice: routing.settings.monitoringNotice, avatarRules: routing.settings.avatarRules },
     })
   })
 

@@ -70,7 +70,7 @@ export async function seedDemo(db: Database, options: { dataDir: string; passwor
       credentials = { tenant: DEMO_TENANT, accounts: ACCOUNTS.map((a) => ({ ...a, password: '(set at first start; see your notes)' })) }
     }
     // Accounts added to the demo since this database was seeded.
-    const missing = []
+    const missing: DemoCredentials['accounts'] = []
     for (const account of ACCOUNTS) {
       if (await db.agent.findUnique({ where: { tenantId_email: { tenantId: existing.id, email: account.email } } })) continue
       const password = options.password ?? randomBytes(9).toString('base64url')

@@ -1,7 +1,8 @@
 /**
  * The composer of `<parley-channel-view>`: the reply box (draft, Enter to send, length
- * counter), the throttled live typing signal, and ending the conversation with a
- * confirmation step. A lit ReactiveController: its state lives here and the channel view
+ * counter) with who it goes to (everyone, a whisper among staff, or one participant
+ * privately), the throttled live typing signal (replies to everyone only), and ending the
+ * conversation with a confirmation step. A lit ReactiveController: its state lives here and the channel view
  * renders its parts where they belong (end buttons in the header, the form at the bottom),
  * all in the view's own shadow root.
  */
@@ -27,8 +28,12 @@ export interface ChannelComposerOptions {
   onSent?: () => void
 }
 
+/** Who a message goes to: everyone, the staff (a whisper), or one participant id (privately). */
+export type Audience = 'everyone' | 'whisper' | { to: string }
+
 export class ChannelComposer implements ReactiveController {
   private draft = ''
+  private audience: Audience = 'everyone'
   private confirmingEnd = false
   private ending = false
   private actionError = ''
@@ -46,10 +51,52 @@ export class ChannelComposer implements ReactiveController {
 
   /** Stop signalling once the conversation has ended, and drop a pending confirmation. */
   hostUpdate(): void {
-    if (this.host.sync?.channels.get(this.host.channelId)?.view.status === 'ended') {
+    const view = this.host.sync?.channels.get(this.host.channelId)?.view
+    if (view?.status === 'ended') {
       this.throttle.close()
       this.confirmingEnd = false
     }
+    // A monitoring supervisor can only whisper; someone who left cannot get private messages.
+    if (this.monitoring) this.audience = 'whisper'
+    else if (typeof this.audience === 'object') {
+      const to = (this.audience as { to: string }).to
+      if (!view?.participants.some((p) => p.id === to && !p.leftAt)) this.audience = 'everyone'
+    }
+  }
+
+  /** Put text into the reply box (e.g. a supervisor's whispered suggestion). */
+  setDraft(text: string): void {
+    this.draft = text.slice(0, LIMITS.messageText)
+    this.audience = this.monitoring ? 'whisper' : 'everyone'
+    this.host.requestUpdate()
+    void Promise.resolve().then(() => this.host.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus())
+  }
+
+  /** The user is a supervisor monitoring silently. */
+  private get monitoring(): boolean {
+    const view = this.host.sync?.channels.get(this.host.channelId)?.view
+    return !!view?.participants.find((p) => p.id === view.selfParticipantId)?.silent
+  }
+
+  /** Who the reply goes to, for staff. */
+  private renderAudience(ended: boolean): TemplateResult | typeof nothing {
+    const view = this.host.sync?.channels.get(this.host.channelId)?.view
+    if (!view || ended) return nothing
+    if (this.monitoring) return html`<span class="audience-note" data-test="audience" data-audience="whisper">Whisper · only staff see it</span>`
+    const others = view.participants.filter((p) => p.id !== view.selfParticipantId && !p.leftAt && !p.silent)
+    const value = typeof this.audience === 'object' ? this.audience.to : this.audience
+    return html`<select class="audience" data-test="audience" data-audience=${value} aria-label="Send to" .value=${live(value)} @change=${this.onAudience}>
+      <option value="everyone">To everyone</option>
+      <option value="whisper">Whisper to staff</option>
+      ${others.map((p) => html`<option value=${p.id}>Privately to ${p.name}</option>`)}
+    </select>`
+  }
+
+  private readonly onAudience = (event: Event): void => {
+    const value = (event.target as HTMLSelectElement).value
+    this.audience = value === 'everyone' || value === 'whisper' ? value : { to: value }
+    if (this.audience !== 'everyone') this.throttle.clear()
+    this.host.requestUpdate()
   }
 
   /** Drop a scheduled typing signal. */
@@ -57,13 +104,16 @@ export class ChannelComposer implements ReactiveController {
     this.throttle.close()
   }
 
-  /** "End conversation", or its confirmation, for the header of an open conversation. */
-  renderEndActions(): TemplateResult {
+  /**
+   * "End conversation", or its confirmation, for the header of an open conversation; a
+   * supervisor only leaves (the conversation goes on without them).
+   */
+  renderEndActions(leaveOnly = false): TemplateResult {
     if (this.confirmingEnd)
-      return html`<span class="confirm-text">End this conversation?</span>
-        <button class="danger solid" type="button" data-test="end-confirm" ?disabled=${this.ending} @click=${this.end}>${this.ending ? 'Ending…' : 'End'}</button>
+      return html`<span class="confirm-text">${leaveOnly ? 'Leave this conversation?' : 'End this conversation?'}</span>
+        <button class="danger solid" type="button" data-test="end-confirm" ?disabled=${this.ending} @click=${this.end}>${this.ending ? 'Leaving…' : leaveOnly ? 'Leave' : 'End'}</button>
         <button type="button" ?disabled=${this.ending} @click=${this.cancelEnd}>Cancel</button>`
-    return html`<button class="danger" type="button" data-test="end" @click=${this.confirmEnd}>End conversation</button>`
+    return html`<button class="danger" type="button" data-test="end" @click=${this.confirmEnd}>${leaveOnly ? 'Leave' : 'End conversation'}</button>`
   }
 
   /** Why ending the conversation failed, if it did. */
@@ -73,12 +123,13 @@ export class ChannelComposer implements ReactiveController {
 
   /** The reply box with its Send button, and the keyboard hint while the conversation is open. */
   renderForm(ended: boolean): TemplateResult {
-    return html`<form @submit=${this.onSubmit}>
+    return html`<form @submit=${this.onSubmit} data-audience=${typeof this.audience === 'object' ? 'private' : this.audience}>
+        ${this.renderAudience(ended)}
         <div class="field">
           <textarea
             data-test="input"
             rows="1"
-            placeholder=${ended ? 'This conversation has ended' : 'Type a reply…'}
+            placeholder=${ended ? 'This conversation has ended' : this.audience === 'whisper' ? 'Whisper (the visitor does not see this)…' : 'Type a reply…'}
             aria-label="Reply"
             maxlength=${LIMITS.messageText}
             ?disabled=${ended}
@@ -100,7 +151,8 @@ export class ChannelComposer implements ReactiveController {
   private readonly onInput = (event: InputEvent): void => {
     this.draft = (event.target as HTMLTextAreaElement).value
     this.host.requestUpdate()
-    this.throttle.update(this.draft)
+    // Only replies to everyone are previewed to the visitor as they are typed.
+    if (this.audience === 'everyone') this.throttle.update(this.draft)
   }
 
   private readonly onKeydown = (event: KeyboardEvent): void => {
@@ -131,7 +183,8 @@ export class ChannelComposer implements ReactiveController {
     const state = sync?.channels.get(channelId)
     const text = this.draft
     if (!sync || !state || state.view.status !== 'open' || text.trim() === '') return
-    sync.send(channelId, text.slice(0, LIMITS.messageText))
+    const audience = this.audience
+    sync.send(channelId, text.slice(0, LIMITS.messageText), audience === 'whisper' ? { whisper: true } : typeof audience === 'object' ? { to: audience.to } : {})
     this.draft = ''
     this.host.requestUpdate()
     this.throttle.clear()

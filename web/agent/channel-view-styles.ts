@@ -142,6 +142,34 @@ export const channelViewStyles = css`
     height: 38px;
     padding: 0 18px;
   }
+  form {
+    flex-wrap: wrap;
+  }
+  .audience,
+  .audience-note {
+    flex-basis: 100%;
+    max-width: 260px;
+    font-size: 12px;
+  }
+  .audience {
+    padding: 3px 6px;
+    border: 1px solid var(--p-border);
+    border-radius: 6px;
+    background: var(--p-surface, #fff);
+    color: inherit;
+  }
+  .audience-note {
+    color: #8a6d00;
+    font-weight: 600;
+  }
+  form[data-audience='whisper'] textarea {
+    background: #fffbea;
+    border-color: #e2b93b;
+  }
+  form[data-audience='private'] textarea {
+    background: #f7f4ff;
+    border-color: #a892e8;
+  }
   .hint {
     font-size: 11px;
     color: var(--p-text-faint);

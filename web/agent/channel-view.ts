@@ -12,6 +12,7 @@ import { channelViewStyles } from './channel-view-styles.js'
 import { baseStyles } from './console-styles.js'
 import { END_REASONS, displayUrl, formatClock, safeHref, visitorName } from './format.js'
 import './transcript-view.js'
+import './lead-panel.js'
 
 /** Detail of the `channel-close` event. */
 export interface ChannelCloseDetail {
@@ -63,11 +64,19 @@ export class ChannelView extends LitElement {
           </div>
         </div>
         <div class="actions">
-          ${ended ? html`<button type="button" @click=${this.close}>Close tab</button>` : html`${this.calls.renderStartButtons()}${this.composer.renderEndActions()}`}
+          ${ended
+            ? html`<button type="button" @click=${this.close}>Close tab</button>`
+            : html`${this.calls.renderStartButtons()}${this.composer.renderEndActions(view.participants.find((p) => p.id === view.selfParticipantId)?.role === 'supervisor')}`}
         </div>
       </div>
       ${this.calls.renderBar()}
-      <parley-transcript-view .sync=${this.sync} .channelId=${this.channelId} .revision=${this.revision}></parley-transcript-view>
+      <parley-lead-panel .sync=${this.sync} .channelId=${this.channelId} .revision=${this.revision}></parley-lead-panel>
+      <parley-transcript-view
+        .sync=${this.sync}
+        .channelId=${this.channelId}
+        .revision=${this.revision}
+        @use-draft=${(event: CustomEvent<{ text: string }>) => this.composer.setDraft(event.detail.text)}
+      ></parley-transcript-view>
       ${this.composer.renderError()}
       ${ended
         ? html`<div class="ended" data-test="ended" role="status">

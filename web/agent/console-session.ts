@@ -137,6 +137,15 @@ export class ConsoleSession {
     return channel
   }
 
+  /** Supervisors: monitor a live conversation silently (it opens like any other channel). */
+  async monitor(channelId: string): Promise<ChannelView> {
+    if (this.closed) throw new InvalidStateError('the console session is closed')
+    const { channel } = await this.link.call<{ channel: ChannelView }>('supervisor:monitor', { channelId })
+    this.sync.adopt(channel)
+    this.emit('joined', channel)
+    return channel
+  }
+
   /** Disconnect for good (logout, unauthorized); idempotent. */
   close(): void {
     if (this.closed) return

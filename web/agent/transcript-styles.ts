@@ -70,6 +70,22 @@ export const transcriptStyles = css`
   .row.supervisor .bubble {
     background: #fff8c5;
   }
+  .row.whisper .bubble,
+  .row.mine.whisper .bubble {
+    background: #fff6d8;
+    color: #5b4500;
+    border: 1px dashed #e2b93b;
+  }
+  .row.sidebar .bubble,
+  .row.mine.sidebar .bubble {
+    background: #f1ecff;
+    color: #3d2a7a;
+    border: 1px dashed #a892e8;
+  }
+  .system.lead {
+    color: #5a667d;
+    font-style: italic;
+  }
   .row.pending .bubble {
     opacity: 0.65;
   }

@@ -11,7 +11,7 @@ import { callEventText } from '../shared/call-state.js'
 import { phoneEventText } from '../shared/phone-state.js'
 import type { PendingMessage } from '../shared/outbox-store.js'
 import { baseStyles } from './console-styles.js'
-import { END_REASONS, LEAVE_REASONS, formatClock, roleName, visitorName } from './format.js'
+import { END_REASONS, LEAVE_REASONS, displayUrl, formatClock, roleName, visitorName } from './format.js'
 import { transcriptStyles } from './transcript-styles.js'
 
 /** How close to the bottom (px) still counts as "following" the conversation. */
@@ -99,10 +99,27 @@ export class TranscriptView extends LitElement {
           >
         </div>`
       }
+      case 'whisper.message':
+      case 'sidebar.message': {
+        const mine = event.author.participantId === state.view.selfParticipantId
+        const to = event.type === 'sidebar.message' ? state.view.participants.find((p) => p.id === event.payload.toParticipantId) : undefined
+        const label = event.type === 'whisper.message' ? 'Whisper · the visitor does not see this' : `Private · ${mine ? `to ${to?.name ?? 'participant'}` : 'to you'}`
+        return html`<div class="row ${mine ? 'mine' : ''} ${event.type === 'whisper.message' ? 'whisper' : 'sidebar'}" data-test=${event.type === 'whisper.message' ? 'whisper' : 'sidebar'} data-seq=${event.seq}>
+          <span class="author">${mine ? '' : `${event.author.name ?? roleName(event.author.role)} · `}${label}</span>
+          <div class="bubble">${event.payload.text}</div>
+          <span class="stamp"
+            ><time datetime=${event.at}>${formatClock(event.at)}</time>${event.type === 'whisper.message' && !mine
+              ? html`<button class="link" type="button" data-test="use-whisper" @click=${() => this.useWhisper(event.payload.text)}>Use as reply</button>`
+              : nothing}</span
+          >
+        </div>`
+      }
       case 'channel.opened':
         // the question itself is in the header (and usually the visitor's first message)
         return systemLine(event, 'Conversation started')
       case 'participant.joined':
+        if (event.payload.silent) return systemLine(event, `${event.payload.name} is monitoring (the visitor is not told)`)
+        if (event.payload.barged) return systemLine(event, `${event.payload.name} barged in: everyone sees them now`)
         return systemLine(event, `${event.payload.name || roleName(event.payload.role)} joined`)
       case 'participant.left':
         return systemLine(event, `${event.payload.name || roleName(event.payload.role)} ${LEAVE_REASONS[event.payload.reason] ?? 'left'}`)
@@ -110,6 +127,15 @@ export class TranscriptView extends LitElement {
         return html`<div class="system ended-line" data-test="system" data-seq=${event.seq}>
           Conversation ended — ${END_REASONS[event.payload.reason] ?? event.payload.reason}<time datetime=${event.at}>${formatClock(event.at)}</time>
         </div>`
+      case 'page.viewed':
+      case 'lead.changed':
+      case 'lead.navigate':
+      case 'lead.highlight':
+      case 'lead.highlight-cleared':
+      case 'lead.fill': {
+        const text = leadEventText(event, state)
+        return text ? html`<div class="system lead" data-test="lead-line" data-type=${event.type} data-seq=${event.seq}>${text}<time datetime=${event.at}>${formatClock(event.at)}</time></div>` : nothing
+      }
       default: {
         const call = callEventText(event, state.view.selfParticipantId) ?? phoneEventText(event, 'staff')
         // archived signals (typing bursts) are not part of the transcript
@@ -118,8 +144,13 @@ export class TranscriptView extends LitElement {
     }
   }
 
+  /** Hand a supervisor's whispered suggestion to the composer. */
+  private useWhisper(text: string): void {
+    this.dispatchEvent(new CustomEvent<{ text: string }>('use-draft', { detail: { text }, bubbles: true, composed: true }))
+  }
+
   private renderPending(message: PendingMessage): TemplateResult {
-    return html`<div class="row mine pending ${message.failed ? 'failed' : ''}" data-test="pending" data-client-msg-id=${message.clientMsgId}>
+    return html`<div class="row mine pending ${message.failed ? 'failed' : ''} ${message.whisper ? 'whisper' : ''}" data-test="pending" data-client-msg-id=${message.clientMsgId}>
       <div class="bubble">${message.text}</div>
       <span class="stamp">
         ${message.failed
@@ -157,6 +188,28 @@ export class TranscriptView extends LitElement {
   private onScroll(event: Event): void {
     const element = event.currentTarget as HTMLElement
     this.stick = element.scrollHeight - element.scrollTop - element.clientHeight < STICK_THRESHOLD_PX
+  }
+}
+
+/** A line for the browser-leading events staff see (page views, the baton, pushes, highlights, fills). */
+function leadEventText(event: ChannelEvent, state: ChannelState): string | null {
+  const who = event.author.participantId === state.view.selfParticipantId ? 'You' : (event.author.name ?? 'Someone')
+  const nameOf = (id: string | null) => state.view.participants.find((p) => p.id === id)?.name ?? 'someone'
+  switch (event.type) {
+    case 'page.viewed':
+      return `${who} ${who === 'You' ? 'are' : 'is'} on ${displayUrl(event.payload.url, 80)}${event.payload.title ? ` (${event.payload.title})` : ''}`
+    case 'lead.changed':
+      return event.payload.leaderId === state.view.selfParticipantId ? 'You lead now' : `${nameOf(event.payload.leaderId)} leads now`
+    case 'lead.navigate':
+      return event.payload.source === 'push' ? `${who} sent everyone to ${displayUrl(event.payload.url, 80)}${event.payload.newTab ? ' (new tab)' : ''}` : null
+    case 'lead.highlight':
+      return `${who} highlighted ${event.payload.label ? `“${event.payload.label}” ` : ''}on ${displayUrl(event.payload.pageUrl, 60)}`
+    case 'lead.highlight-cleared':
+      return `${who} cleared the highlight`
+    case 'lead.fill':
+      return `${who} filled a field on ${displayUrl(event.payload.pageUrl, 60)}`
+    default:
+      return null
   }
 }
 

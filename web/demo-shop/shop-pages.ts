@@ -102,8 +102,33 @@ export function cartPage(options: ShopPageOptions): string {
     options,
     'Cart',
     `<h1>Your cart</h1><table><thead><tr><th>Product</th><th>Qty</th><th>€</th></tr></thead><tbody data-cart-rows></tbody></table>
-     <p><button class="buy" data-test="checkout">Checkout</button> <button class="buy" data-test="empty-cart" style="background:#fff;color:#1d2433;border:1px solid #c9d1e0">Empty cart</button></p>`,
+     <p><a class="buy" href="/checkout" data-test="checkout" style="display:inline-block;text-decoration:none">Checkout</a> <button class="buy" data-test="empty-cart" style="background:#fff;color:#1d2433;border:1px solid #c9d1e0">Empty cart</button></p>`,
     render,
+  )
+}
+
+/** The checkout form: address fields an agent may help fill, card and password fields nobody else may touch. */
+export function checkoutPage(options: ShopPageOptions): string {
+  const field = (id: string, label: string, attrs: string) =>
+    `<label style="display:flex;flex-direction:column;gap:4px;margin-bottom:12px">${label}<input id="${id}" name="${id}" ${attrs} style="padding:8px;border:1px solid #c9d1e0;border-radius:6px;font:inherit"></label>`
+  return layout(
+    options,
+    'Checkout',
+    `<h1>Checkout</h1><form class="card" id="checkout-form" style="max-width:520px" onsubmit="event.preventDefault(); document.querySelector('[data-test=paid]').hidden = false">
+      <h2 style="margin-top:0">Delivery</h2>
+      ${field('full-name', 'Full name', 'autocomplete="name"')}
+      ${field('email', 'Email', 'type="email" autocomplete="email"')}
+      ${field('street', 'Street and number', 'autocomplete="address-line1"')}
+      ${field('city', 'City', 'autocomplete="address-level2"')}
+      ${field('postcode', 'Postcode', 'autocomplete="postal-code"')}
+      <label style="display:flex;gap:8px;margin-bottom:12px"><input type="checkbox" id="gift" name="gift"> This is a gift</label>
+      <h2>Payment</h2>
+      ${field('card-number', 'Card number', 'autocomplete="cc-number" inputmode="numeric"')}
+      ${field('card-cvc', 'Security code', 'autocomplete="cc-csc" inputmode="numeric"')}
+      ${field('account-password', 'Create a password (optional)', 'type="password" autocomplete="new-password"')}
+      <button class="buy" id="pay" type="submit" data-test="pay">Pay now</button>
+      <p data-test="paid" hidden>Thank you! (This is a demo: nothing was charged.)</p>
+    </form>`,
   )
 }
 

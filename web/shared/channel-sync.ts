@@ -8,6 +8,7 @@ import type { ChannelEvent, ChannelFeedEvent } from '../protocol/channel-event.j
 import type { AckedSignal, ResumeResult, SendResult, TypingSignal } from '../protocol/events.js'
 import type { ChannelView } from '../protocol/views.js'
 import { nextCall } from './call-state.js'
+import { nextMembership } from './channel-membership.js'
 import { newClientId, type OutboxStore, type PendingMessage } from './outbox-store.js'
 import { isFinalError, type SocketLink } from './socket-link.js'
 
@@ -111,10 +112,13 @@ export class ChannelSync {
     this.markChanged(channelId)
   }
 
-  /** Queue a chat message; it is retried until the server confirms it. */
-  send(channelId: string, text: string): PendingMessage {
+  /**
+   * Queue a chat message (a whisper among staff, or a private message `to` one participant);
+   * it is retried until the server confirms it.
+   */
+  send(channelId: string, text: string, options: { whisper?: boolean; to?: string } = {}): PendingMessage {
     const state = this.requireChannel(channelId)
-    const message: PendingMessage = { clientMsgId: newClientId(), text, createdAt: new Date().toISOString() }
+    const message: PendingMessage = { clientMsgId: newClientId(), text, createdAt: new Date().toISOString(), ...(options.whisper ? { whisper: true } : {}), ...(options.to ? { to: options.to } : {}) }
     state.pending.push(message)
     this.persistOutbox(state)
     this.markChanged(channelId)
@@ -259,6 +263,8 @@ export class ChannelSync {
     }
     const call = nextCall(state.view.call ?? null, event)
     if (call !== (state.view.call ?? null)) state.view = { ...state.view, call }
+    const view = nextMembership(state.view, event)
+    if (view !== state.view) state.view = view
   }
 
   /** Send pending messages one at a time, in order, until the outbox is empty or we are offline. */
@@ -272,7 +278,7 @@ export class ChannelSync {
         if (!state || !next || !this.link.connected || this.closed) return
         let confirmed: SendResult | undefined
         try {
-          const answer = await this.link.request<SendResult>('chat:send', { channelId, clientMsgId: next.clientMsgId, text: next.text })
+          const answer = await this.link.request<SendResult>('chat:send', { channelId, clientMsgId: next.clientMsgId, text: next.text, whisper: next.whisper ?? false, to: next.to ?? null })
           if (answer.ok) confirmed = answer.data
           else if (isFinalError(answer.error)) next.failed = answer.error.message
           else return // retryable (internal, rate limited): try again on the next connect

@@ -6,6 +6,10 @@ export interface PendingMessage {
   createdAt: string
   /** set when the server refused the message for good */
   failed?: string
+  /** a whisper among the channel's staff */
+  whisper?: boolean
+  /** a private message to this participant */
+  to?: string
 }
 
 export interface OutboxStore {

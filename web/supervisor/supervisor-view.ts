@@ -11,6 +11,7 @@ import { supervisorStyles } from './supervisor-styles.js'
 import './agent-board.js'
 import './queue-table.js'
 import './waiting-list.js'
+import './live-channels.js'
 
 /**
  * The live view; give it the console session's LiveWatch.
@@ -19,6 +20,7 @@ import './waiting-list.js'
 export class SupervisorView extends LitElement {
   static override properties = {
     watch: { attribute: false },
+    mine: { attribute: false },
     now: { state: true },
   }
 
@@ -86,6 +88,8 @@ export class SupervisorView extends LitElement {
 
   /** The feed to show (the console session's `live`). */
   watch: LiveWatch | null = null
+  /** conversations this console already has open (no Monitor button for them) */
+  mine: ReadonlySet<string> = new Set()
   private now = Date.now()
   private ticker: ReturnType<typeof setInterval> | undefined
   private unsubscribe: (() => void) | null = null
@@ -142,7 +146,8 @@ export class SupervisorView extends LitElement {
       ${snapshot
         ? html`<parley-queue-table .queues=${snapshot.queues} .elapsedSec=${elapsedSec}></parley-queue-table>
             <parley-waiting-list .waiting=${snapshot.waiting} .elapsedSec=${elapsedSec}></parley-waiting-list>
-            <parley-agent-board .agents=${snapshot.agents} .serverNow=${clock - feed!.skewMs}></parley-agent-board>`
+            <parley-agent-board .agents=${snapshot.agents} .serverNow=${clock - feed!.skewMs}></parley-agent-board>
+            <parley-live-channels .channels=${snapshot.channels ?? []} .serverNow=${clock - feed!.skewMs} .mine=${this.mine}></parley-live-channels>`
         : status === 'loading' || status === 'paused'
           ? html`<div class="card"><div class="empty">Loading…</div></div>`
           : nothing}

@@ -65,6 +65,14 @@ export const chatPanelStyles = css`
     font-size: 12.5px;
     text-align: center;
   }
+  .notice {
+    margin: 0;
+    padding: 5px 14px;
+    background: #f4f6fa;
+    color: #5a667d;
+    font-size: 11.5px;
+    text-align: center;
+  }
   main {
     flex: 1;
     min-height: 0;

@@ -3,7 +3,9 @@
  * The loader imports this module and calls `mount()` with its options.
  */
 import { html, LitElement, nothing, type PropertyValues } from 'lit'
-import type { PanelHandle, PanelModule, PanelOptions, TopicOption } from './panel-api.js'
+import type { PanelHandle, PanelModule, PanelOptions, SiteOptions, TopicOption } from './panel-api.js'
+import { avatarFor } from './avatar-rules.js'
+import { VisitorLeading, visitorLeadingStyles } from './visitor-leading.js'
 import { chatPanelStyles } from './chat-panel-styles.js'
 import { panelStyles } from './panel-styles.js'
 import { summarize } from './presence-summary.js'
@@ -32,7 +34,7 @@ export class ChatPanel extends LitElement {
     callsAvailable: { attribute: false },
     confirmingEnd: { state: true },
   }
-  static override styles = [panelStyles, chatPanelStyles, visitorCallStyles]
+  static override styles = [panelStyles, chatPanelStyles, visitorCallStyles, visitorLeadingStyles]
 
   /** the conversation this panel shows */
   declare session: VisitorSession
@@ -42,12 +44,15 @@ export class ChatPanel extends LitElement {
   declare topics: TopicOption[]
   /** the visitor may start with a voice call */
   declare callsAvailable: boolean
+  /** the tenant's site settings (monitoring notice, agents' pictures) */
+  site: SiteOptions | undefined
   declare private confirmingEnd: boolean
 
   private unsubscribe: (() => void) | undefined
   private typingTimer: ReturnType<typeof setInterval> | undefined
   private shownStage: VisitorStage | undefined
   private readonly call = new VisitorCall(this)
+  private readonly leading = new VisitorLeading(this)
 
   constructor() {
     super()
@@ -213,10 +218,17 @@ export class ChatPanel extends LitElement {
     const ended = channel?.view.status === 'ended'
     const self = channel?.view.selfParticipantId
     const typers = channel && !ended ? session.sync.activeTyping(channel.view.id).filter((signal) => signal.participantId !== self) : []
+    const notice = this.site?.monitoringNotice
+    const avatar = (participantId: string) => {
+      const participant = channel?.view.participants.find((p) => p.id === participantId)
+      return participant && participant.role !== 'visitor' ? avatarFor(this.site, location.href, participant.avatarUrl, session.baseUrl) : null
+    }
     return html`
-      ${this.call.renderBar()}
+      ${this.call.renderBar()} ${ended ? nothing : this.leading.render()}
+      ${notice && !ended ? html`<p class="notice" data-test="monitoring-notice">${notice}</p>` : nothing}
       <parley-message-list
         .channel=${channel}
+        .avatarFor=${avatar}
         @parley-retry=${(event: CustomEvent<{ clientMsgId: string }>) => session.retry(event.detail.clientMsgId)}
         @parley-discard=${(event: CustomEvent<{ clientMsgId: string }>) => session.discard(event.detail.clientMsgId)}
       ></parley-message-list>
@@ -261,6 +273,8 @@ declare global {
   }
 }
 
+export { mountCompanion } from './companion.js'
+
 /** Mount the chat panel into the loader's container and connect to Parley. */
 export const mount: PanelModule['mount'] = (container: HTMLElement, options: PanelOptions): PanelHandle => {
   const session = new VisitorSession(options)
@@ -269,6 +283,7 @@ export const mount: PanelModule['mount'] = (container: HTMLElement, options: Pan
   panel.heading = options.tenantName || 'Talk to us'
   panel.topics = options.topics ?? []
   panel.callsAvailable = options.calls ?? false
+  panel.site = options.site
   panel.addEventListener('parley-minimize', () => options.onMinimize())
   container.append(panel)
   let closed = false

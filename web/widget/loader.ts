@@ -7,7 +7,7 @@
  * (`Parley.setCart`) for the panel.
  */
 import type { PresenceView } from '../protocol/views.js'
-import type { CartInfo, PanelHandle, PanelModule, TopicOption } from './panel-api.js'
+import type { CartInfo, PanelHandle, PanelModule, SiteOptions, TopicOption } from './panel-api.js'
 import { summarize } from './presence-summary.js'
 
 /** The chat panel's entry and the files it needs (entry last), baked in by scripts/build-web.mjs. */
@@ -21,6 +21,7 @@ interface WidgetStatus {
   topics?: TopicOption[]
   calls?: boolean
   presence?: PresenceView
+  site?: SiteOptions
 }
 
 /** What the page can call on `window.Parley`. */
@@ -102,6 +103,18 @@ function main(): void {
   }
   const api = `${base}/api/widget/${encodeURIComponent(tenant)}`
 
+  // Links from the console carry a token in the fragment: an agent's co-browsing tab
+  // (`#parley-lead=`, kept for this tab) or an invitation to a group session (`#parley-join=`).
+  const fragment = (name: string) => location.hash.match(new RegExp(`[#&]${name}=([\\w.-]+)`))?.[1]
+  const leadFragment = fragment('parley-lead')
+  const joinFragment = fragment('parley-join')
+  if (leadFragment || joinFragment) history.replaceState(history.state, '', location.pathname + location.search)
+  if (joinFragment) put('join', joinFragment)
+  let leadToken: string | null | undefined = leadFragment
+  try {
+    leadFragment ? sessionStorage.setItem(key + 'lead', leadFragment) : (leadToken = sessionStorage.getItem(key + 'lead'))
+  } catch {}
+
   const host = document.createElement('div')
   host.setAttribute('data-parley', tenant)
   const root = host.attachShadow({ mode: 'open' })
@@ -127,6 +140,7 @@ function main(): void {
   let tenantName: string | undefined
   let topics: TopicOption[] | undefined
   let calls = false
+  let site: SiteOptions | undefined
 
   const progress = (fraction: number) => {
     const percent = Math.round(Math.min(1, fraction) * 100)
@@ -163,6 +177,7 @@ function main(): void {
         tenantName,
         topics,
         calls,
+        site,
         visitorToken: readToken(),
         onToken: (token) => {
           document.cookie = `${cookie}=${encodeURIComponent(token)}; Path=/; Max-Age=31536000; SameSite=Lax${location.protocol == 'https:' ? '; Secure' : ''}`
@@ -313,11 +328,21 @@ function main(): void {
       title.textContent = tenantName
       topics = status.topics
       calls = status.calls === true
+      site = status.site
       if (status.presence) show(status.presence)
       document.addEventListener('visibilitychange', watchVisibility)
       watchVisibility()
     }
     panel.setAttribute('aria-label', 'Chat with ' + (tenantName || 'us'))
+    if (leadToken) {
+      // The agent's own co-browsing tab: no "Talk to us" here, only the co-browsing bar.
+      const token = leadToken
+      return void import(`${base}/${__PARLEY_PANEL__.entry}`).then(
+        (module: PanelModule) =>
+          module.mountCompanion({ baseUrl: base, tenant, leadToken: token, site, onEnd: () => sessionStorage.removeItem(key + 'lead') }),
+        (reason) => console.error('[Parley] could not load co-browsing: ' + reason),
+      )
+    }
     ;(document.body ?? document.documentElement).append(host)
     launcher.hidden = false
     ready = true
@@ -325,7 +350,7 @@ function main(): void {
     // a booked session connects shortly before its time, so its reminder reaches this page.
     const active = get('active')
     const booked = Date.parse(get('booked') || '') - Date.now() - BOOKED_LEAD_MS
-    if (wantOpen || (active && !get('min'))) open()
+    if (wantOpen || get('join') || (active && !get('min'))) open()
     else if (active || booked < 0) load()
     else if (booked < 864e5) setTimeout(load, booked)
   }

@@ -27,6 +27,7 @@ export class MessageList extends LitElement {
   static override properties = {
     // NOTE: ChannelSync mutates its state in place, so every render of the panel counts as a change.
     channel: { attribute: false, hasChanged: () => true },
+    avatarFor: { attribute: false },
   }
   static override styles = [
     panelStyles,
@@ -59,6 +60,27 @@ export class MessageList extends LitElement {
       .theirs {
         align-self: flex-start;
         align-items: flex-start;
+      }
+      .from {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .avatar {
+        width: 22px;
+        height: 22px;
+        border-radius: 50%;
+        object-fit: cover;
+        background: #eef1f6;
+      }
+      .private {
+        margin-left: 6px;
+        padding: 0 6px;
+        border-radius: 8px;
+        background: #fff0d9;
+        color: #8a5300;
+        font-size: 11px;
+        font-weight: 600;
       }
       .who {
         margin: 0 0 2px 4px;
@@ -127,6 +149,8 @@ export class MessageList extends LitElement {
 
   /** the channel to show; undefined while the agent's acceptance is still on its way */
   declare channel: ChannelState | undefined
+  /** the picture to show next to a participant's messages (the tenant's, by page), or null */
+  declare avatarFor: (participantId: string) => string | null
 
   private stick = true
   private shown = 0
@@ -134,6 +158,7 @@ export class MessageList extends LitElement {
   constructor() {
     super()
     this.channel = undefined
+    this.avatarFor = () => null
   }
 
   /** Jump to the newest message (e.g. when the panel becomes visible again). */
@@ -187,18 +212,29 @@ export class MessageList extends LitElement {
   private renderEvent(event: ChannelEvent, self: string | null, mine: boolean, seen: number, lastOwn: number, events: ChannelEvent[], index: number) {
     const previous = events[index - 1]
     switch (event.type) {
-      case 'chat.message': {
+      case 'chat.message':
+      case 'sidebar.message': {
         // Consecutive messages of one author are grouped under one name.
-        const continued = previous?.type === 'chat.message' && previous.author.participantId === event.author.participantId
+        const continued = previous?.type === event.type && previous.author.participantId === event.author.participantId
         const receipt = mine ? (seen >= event.seq ? 'seen' : 'delivered') : undefined
+        const avatar = mine || continued || !event.author.participantId ? null : this.avatarFor(event.author.participantId)
+        const privately = event.type === 'sidebar.message'
         return html`<div
           class="msg ${mine ? 'mine' : 'theirs'} ${continued ? 'cont' : ''}"
-          data-test="message"
+          data-test=${privately ? 'private-message' : 'message'}
           data-seq=${event.seq}
           data-role=${event.author.role}
           data-receipt=${receipt ?? nothing}
         >
-          ${mine || continued ? nothing : html`<span class="who">${event.author.name ?? 'Agent'}</span>`}
+          ${mine || continued
+            ? privately
+              ? html`<span class="who"><span class="private">Private</span></span>`
+              : nothing
+            : html`<span class="who from"
+                >${avatar ? html`<img class="avatar" data-test="avatar" src=${avatar} alt="" />` : nothing}${event.author.name ?? 'Agent'}${privately
+                  ? html`<span class="private">Private</span>`
+                  : nothing}</span
+              >`}
           <div class="bubble">${event.payload.text}</div>
           <span class="meta ${event.seq === lastOwn ? (receipt ?? '') : ''}" title=${new Date(event.at).toLocaleString()}
             >${clock(event.at)}${event.seq !== lastOwn ? '' : receipt === 'seen' ? ' · ✓✓ Seen' : ' · ✓ Delivered'}</span
@@ -210,7 +246,15 @@ export class MessageList extends LitElement {
         return this.system(event, `Chat started · ${clock(event.at)}`)
       case 'participant.joined':
         // The visitor's own join is the "Chat started" line.
-        return event.payload.participantId === self || event.payload.role === 'visitor' ? nothing : this.system(event, `${event.payload.name} joined the chat`)
+        if (event.payload.participantId === self) return nothing
+        if (event.payload.role === 'visitor') return this.system(event, `${event.payload.name} joined`)
+        return this.system(event, event.payload.barged ? `${event.payload.name} (supervisor) joined the chat` : `${event.payload.name} joined the chat`)
+      case 'lead.changed': {
+        const leader = this.channel?.view.participants.find((p) => p.id === event.payload.leaderId)
+        return this.system(event, event.payload.leaderId === self ? 'You lead now: others follow the pages you open' : `${leader?.name ?? 'Your guide'} leads the way now`)
+      }
+      case 'lead.navigate':
+        return event.payload.source === 'push' && event.author.participantId !== self ? this.system(event, `${event.author.name ?? 'Your guide'} shared a page · ${pathOf(event.payload.url)}`) : nothing
       case 'participant.left':
         // A leave that ended the chat, and the leaves it caused, are said by the end line.
         if (event.payload.reason === 'channel_ended' || event.payload.participantId === self || endedChat(events, index)) return nothing
@@ -251,6 +295,15 @@ function endedChat(events: ChannelEvent[], index: number): boolean {
     if (event.type !== 'participant.left' || event.payload.reason !== 'channel_ended') return false
   }
   return false
+}
+
+function pathOf(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return parsed.pathname + parsed.search
+  } catch {
+    return url
+  }
 }
 
 /** hours and minutes in the visitor's locale */

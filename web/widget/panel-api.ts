@@ -31,6 +31,8 @@ export interface PanelOptions {
   topics?: TopicOption[]
   /** the visitor may start with a voice call */
   calls?: boolean
+  /** the tenant's site settings (monitoring notice, avatar rules), when the status call provided them */
+  site?: SiteOptions
   /** signed visitor token from the first-party cookie, or null for a first visit */
   visitorToken: string | null
   /** the server issued a (possibly refreshed) visitor token: store it */
@@ -66,7 +68,28 @@ export interface PanelHandle {
   close(): void
 }
 
+/** What the tenant set for its site (from the status call). */
+export interface SiteOptions {
+  /** shown in every conversation ("may be monitored…"); '' for none */
+  monitoringNotice: string
+  /** the agent's picture by page: the first rule whose URL pattern (* matches anything) fits */
+  avatarRules: { pattern: string; avatarUrl: string }[]
+}
+
+/** What the loader hands to `mountCompanion()` in an agent's co-browsing tab. */
+export interface CompanionOptions {
+  baseUrl: string
+  tenant: string
+  /** the signed lead token from the console's link */
+  leadToken: string
+  site?: SiteOptions
+  /** the co-browsing session is over (the conversation ended, the link expired) */
+  onEnd(): void
+}
+
 /** The shape of the chat panel module, as the loader sees it after `import()`. */
 export interface PanelModule {
   mount(container: HTMLElement, options: PanelOptions): PanelHandle
+  /** An agent's co-browsing tab: lead and follow one conversation on this page. */
+  mountCompanion(options: CompanionOptions): { close(): void }
 }

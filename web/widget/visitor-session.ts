@@ -8,7 +8,7 @@ import { io, type Socket } from 'socket.io-client'
 import type { ErrorBody, VisitorClientToServer, VisitorServerToClient, VisitorSession as SessionInfo } from '../protocol/events.js'
 import type { ChannelFeedEvent } from '../protocol/channel-event.js'
 import { LIMITS } from '../protocol/limits.js'
-import type { PresenceView, RequestView } from '../protocol/views.js'
+import type { ChannelView, PresenceView, RequestView } from '../protocol/views.js'
 import { ChannelSync, type ChannelState } from '../shared/channel-sync.js'
 import { LocalStorageOutboxStore, newClientId } from '../shared/outbox-store.js'
 import { isFinalError, SocketLink } from '../shared/socket-link.js'
@@ -88,12 +88,16 @@ export class VisitorSession {
   private readonly listeners = new Set<() => void>()
   private readonly pendingKey: string
   private readonly keepKey: string
+  /** an invitation to a group session the loader found in the page's link, until it is used */
+  private readonly joinKey: string
+  private joining = false
   private readonly unsubscribePresence: (() => void) | undefined
 
   constructor(private readonly options: VisitorSessionOptions) {
     this.token = options.visitorToken
     this.pendingKey = `parley:${options.tenant}:request`
     this.keepKey = `parley:${options.tenant}:keep-waiting`
+    this.joinKey = `parley:${options.tenant}:join`
     // NOTE: socket.io reads the namespace from the URL path, so a base URL with a path prefix
     // moves into `path` and the namespace stays `/visitor`.
     const base = new URL(options.baseUrl)
@@ -143,6 +147,16 @@ export class VisitorSession {
       this.presence = view
       this.changed()
     })
+  }
+
+  /** The tenant's slug (embed's `data-tenant`). */
+  get tenant(): string {
+    return this.options.tenant
+  }
+
+  /** Parley's base URL, for pictures it serves. */
+  get baseUrl(): string {
+    return this.options.baseUrl
   }
 
   /** The visitor chose "Keep waiting" for the current request: do not offer the choices again. */
@@ -327,6 +341,8 @@ export class VisitorSession {
     this.connection = 'online'
     const pending = this.readPending()
     if (pending && info.requests.some((request) => request.clientRequestId === pending.clientRequestId)) this.clearPending()
+    const invitation = readStorage(this.joinKey)
+    if (invitation) return void this.join(invitation)
     const open = info.channels.find((channel) => channel.status === 'open')
     if (open) {
       this.sync.adopt(open)
@@ -356,6 +372,27 @@ export class VisitorSession {
     const unsent = this.readPending()
     // pressed "Start chat" (or booked) while the connection was down
     if (unsent) void this.createRequest(unsent.question, { topic: unsent.topic ?? null, scheduledFor: unsent.scheduledFor ?? null })
+  }
+
+  /** Follow an agent's invitation into a group session (the link's token, kept by the loader). */
+  private async join(token: string): Promise<void> {
+    if (this.joining) return
+    this.joining = true
+    try {
+      const { channel } = await this.link.call<{ channel: ChannelView }>('channel:join', { token })
+      removeStorage(this.joinKey)
+      this.sync.adopt(channel)
+      this.showChannel(channel.id)
+    } catch (reason) {
+      const body = (reason as { body?: ErrorBody }).body
+      if (!body) return // no answer: the next session tries again
+      removeStorage(this.joinKey)
+      this.note = `Could not join the session: ${body.message}`
+      this.stage = 'question'
+      this.changed()
+    } finally {
+      this.joining = false
+    }
   }
 
   private onRequest(request: RequestView, mine: boolean): void {
@@ -500,6 +537,12 @@ function readStorage(key: string): string | null {
   } catch {
     return null
   }
+}
+
+function removeStorage(key: string): void {
+  try {
+    localStorage.removeItem(key)
+  } catch {}
 }
 
 function writeStorage(key: string, value: string): void {
