@@ -10,7 +10,8 @@ import type { ErrorBody } from '../protocol/events.js'
 import type { AgentView, ChannelView } from '../protocol/views.js'
 import { fetchMe, logout } from './agent-api.js'
 import { agentConsoleStyles } from './agent-console-styles.js'
-import { ADMIN_TAB, LIVE_TAB, type TabCloseDetail, type TabSelectDetail } from './channel-tabs.js'
+import { ADMIN_TAB, ARCHIVE_TAB, LIVE_TAB, REPORTS_TAB, type TabCloseDetail, type TabSelectDetail } from './channel-tabs.js'
+import { loadPanel } from './console-panels.js'
 import type { ChannelCloseDetail } from './channel-view.js'
 import { ConsoleAlerts } from './console-alerts.js'
 import { ConsoleSession, type CallError } from './console-session.js'
@@ -19,12 +20,10 @@ import type { LoginDetail } from './login-form.js'
 import type { AcceptDetail, DeclineDetail } from './offer-list.js'
 import type { StateChangeDetail } from './state-picker.js'
 import { UnreadTracker } from './unread-tracker.js'
-import '../admin/routing-admin.js'
 import '../supervisor/supervisor-view.js'
 import './channel-tabs.js'
 import './channel-view.js'
 import './console-header.js'
-import './embed-admin.js'
 import './login-form.js'
 import './offer-list.js'
 
@@ -84,7 +83,7 @@ export class AgentConsole extends LitElement {
     const channels = [...session.sync.channels.values()]
     const live = agent.role !== 'agent'
     const admin = agent.role === 'admin'
-    const known = this.selected === '' || session.sync.channels.has(this.selected) || (this.selected === LIVE_TAB && live) || (this.selected === ADMIN_TAB && admin)
+    const known = this.selected === '' || session.sync.channels.has(this.selected) || (this.selected === LIVE_TAB && live) || (this.selected === ADMIN_TAB && admin) || this.selected === ARCHIVE_TAB || (this.selected === REPORTS_TAB && live)
     return html`<div class="shell">
       <parley-console-header
         .agent=${agent}
@@ -126,13 +125,14 @@ export class AgentConsole extends LitElement {
                   @channel-close=${this.onChannelClose}
                 ></parley-channel-view>`,
             )}
-            ${this.selected === LIVE_TAB && live ? html`<parley-supervisor-view .watch=${session.live}></parley-supervisor-view>` : nothing}
-            ${this.selected === ADMIN_TAB && admin
-              ? html`<div class="admin-pane" data-test="admin-pane">
-                  <parley-embed-admin></parley-embed-admin>
-                  <parley-routing-admin></parley-routing-admin>
-                </div>`
+            ${this.selected === LIVE_TAB && live
+              ? html`<parley-supervisor-view .watch=${session.live} .mine=${new Set(session.sync.channels.keys())} @parley-monitor=${this.onMonitor}></parley-supervisor-view>`
               : nothing}
+            ${this.selected === ADMIN_TAB && admin
+              ? html`<div class="admin-pane" data-test="admin-pane"><parley-admin-console></parley-admin-console></div>`
+              : nothing}
+            ${this.selected === ARCHIVE_TAB ? html`<parley-archive></parley-archive>` : nothing}
+            ${this.selected === REPORTS_TAB && live ? html`<parley-reports></parley-reports>` : nothing}
             ${this.selected === '' || !known ? this.renderPlaceholder(agent, channels.length) : nothing}
           </div>
         </main>
@@ -270,6 +270,16 @@ export class AgentConsole extends LitElement {
     this.requestUpdate()
   }
 
+  /** A supervisor picked a conversation to monitor in the live view: open it in its tab. */
+  private readonly onMonitor = async (event: CustomEvent<{ channelId: string }>): Promise<void> => {
+    try {
+      const channel = await this.session!.monitor(event.detail.channelId)
+      this.select(channel.id)
+    } catch (error) {
+      this.alerts.toast(`Could not monitor: ${error instanceof Error ? error.message : String(error)}`, 'error')
+    }
+  }
+
   private onTabSelect(event: CustomEvent<TabSelectDetail>): void {
     this.select(event.detail.tab)
   }
@@ -283,6 +293,7 @@ export class AgentConsole extends LitElement {
   }
 
   private select(tab: string): void {
+    loadPanel(tab, (error) => this.alerts.toast(`Could not load this panel: ${messageOf(error)}`, 'error'))
     this.selected = tab
     this.markSeen(tab)
   }

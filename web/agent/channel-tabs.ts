@@ -1,7 +1,7 @@
 /**
  * `<parley-channel-tabs>`: one tab per conversation (visitor name, unread badge), ended
- * ones greyed with a close button, plus the Live tab for supervisors and admins and the
- * admin tab for admins.
+ * ones greyed with a close button, plus the Archive tab, the Live and Reports tabs for
+ * supervisors and admins and the admin tab for admins.
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
@@ -25,7 +25,13 @@ export const ADMIN_TAB = 'admin'
 /** The id of the supervisors' live tab in `selected` and `tab-select` events. */
 export const LIVE_TAB = 'live'
 
-/** Detail of the `tab-select` event: a channel id, LIVE_TAB or ADMIN_TAB. */
+/** The archive tab (everyone: agents see their own conversations). */
+export const ARCHIVE_TAB = 'archive'
+
+/** The reports tab (supervisors and admins). */
+export const REPORTS_TAB = 'reports'
+
+/** Detail of the `tab-select` event: a channel id, LIVE_TAB, ARCHIVE_TAB, REPORTS_TAB or ADMIN_TAB. */
 export interface TabSelectDetail {
   tab: string
 }
@@ -209,6 +215,8 @@ export class ChannelTabs extends LitElement {
         </div>`,
       )}
       <span class="spacer"></span>
+      ${this.panelTab(ARCHIVE_TAB, 'archive-tab', 'Archive', 'Past conversations: search, read, replay, export')}
+      ${this.live ? this.panelTab(REPORTS_TAB, 'reports-tab', 'Reports', 'Queues, agents, offers, attendance, calls') : nothing}
       ${this.live
         ? html`<div
             class="tab"
@@ -239,6 +247,21 @@ export class ChannelTabs extends LitElement {
           </div>`
         : nothing}
     </nav>`
+  }
+
+  private panelTab(id: string, test: string, label: string, title: string) {
+    return html`<div
+      class="tab"
+      role="tab"
+      tabindex="0"
+      aria-selected=${this.selected === id ? 'true' : 'false'}
+      data-test=${test}
+      title=${title}
+      @click=${() => this.select(id)}
+      @keydown=${(event: KeyboardEvent) => (event.key === 'Enter' || event.key === ' ') && this.select(id)}
+    >
+      ${label}
+    </div>`
   }
 
   private select(tab: string): void {
