@@ -7,6 +7,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit'
 import type { ChannelSync } from '../shared/channel-sync.js'
 import { CallControls, callControlsStyles } from './call-controls.js'
+import { PhoneControls, phoneControlsStyles } from './phone-controls.js'
 import { ChannelComposer } from './channel-composer.js'
 import { channelViewStyles } from './channel-view-styles.js'
 import { baseStyles } from './console-styles.js'
@@ -30,7 +31,7 @@ export class ChannelView extends LitElement {
     active: { type: Boolean, reflect: true },
   }
 
-  static override styles = [baseStyles, channelViewStyles, callControlsStyles]
+  static override styles = [baseStyles, channelViewStyles, callControlsStyles, phoneControlsStyles]
 
   /** The chat state of every channel; this element shows `channelId`'s. */
   sync: ChannelSync | null = null
@@ -42,6 +43,7 @@ export class ChannelView extends LitElement {
   active = false
   private readonly composer = new ChannelComposer(this, { onSent: () => this.transcript?.resumeFollowing() })
   private readonly calls = new CallControls(this)
+  private readonly phone = new PhoneControls(this)
 
   override render() {
     const state = this.sync?.channels.get(this.channelId)
@@ -66,10 +68,10 @@ export class ChannelView extends LitElement {
         <div class="actions">
           ${ended
             ? html`<button type="button" @click=${this.close}>Close tab</button>`
-            : html`${this.calls.renderStartButtons()}${this.composer.renderEndActions(view.participants.find((p) => p.id === view.selfParticipantId)?.role === 'supervisor')}`}
+            : html`${this.calls.renderStartButtons()}${this.phone.renderStartButton()}${this.composer.renderEndActions(view.participants.find((p) => p.id === view.selfParticipantId)?.role === 'supervisor')}`}
         </div>
       </div>
-      ${this.calls.renderBar()}
+      ${this.calls.renderBar()}${this.phone.renderBar()}
       <parley-lead-panel .sync=${this.sync} .channelId=${this.channelId} .revision=${this.revision}></parley-lead-panel>
       <parley-transcript-view
         .sync=${this.sync}
