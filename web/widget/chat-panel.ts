@@ -12,6 +12,7 @@ import { summarize } from './presence-summary.js'
 import type { QuestionDetail } from './question-form.js'
 import { formatWhen } from './time-format.js'
 import { VisitorCall, visitorCallStyles } from './visitor-call.js'
+import { VisitorPhone, visitorPhoneStyles } from './visitor-phone.js'
 import { VisitorSession, type VisitorStage } from './visitor-session.js'
 import './question-form.js'
 import './waiting-view.js'
@@ -34,7 +35,7 @@ export class ChatPanel extends LitElement {
     callsAvailable: { attribute: false },
     confirmingEnd: { state: true },
   }
-  static override styles = [panelStyles, chatPanelStyles, visitorCallStyles, visitorLeadingStyles]
+  static override styles = [panelStyles, chatPanelStyles, visitorCallStyles, visitorLeadingStyles, visitorPhoneStyles]
 
   /** the conversation this panel shows */
   declare session: VisitorSession
@@ -52,6 +53,7 @@ export class ChatPanel extends LitElement {
   private typingTimer: ReturnType<typeof setInterval> | undefined
   private shownStage: VisitorStage | undefined
   private readonly call = new VisitorCall(this)
+  private readonly phone = new VisitorPhone(this)
   private readonly leading = new VisitorLeading(this)
 
   constructor() {
@@ -97,7 +99,7 @@ export class ChatPanel extends LitElement {
         ${session.stage === 'chat' && session.channel?.view.status === 'open' && !this.confirmingEnd
           ? html`<button class="end" data-test="end" @click=${() => (this.confirmingEnd = true)}>End chat</button>`
           : nothing}
-        ${this.confirmingEnd ? nothing : this.call.renderHeaderButtons()}
+        ${this.confirmingEnd ? nothing : this.call.renderHeaderButtons()}${this.confirmingEnd ? nothing : this.phone.renderHeaderButton()}
         <button class="icon" data-test="minimize" aria-label="Minimize chat" title="Minimize" @click=${this.minimize}>
           <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><path d="M3 8h10" stroke="currentColor" stroke-width="2" stroke-linecap="round" /></svg>
         </button>
@@ -224,7 +226,7 @@ export class ChatPanel extends LitElement {
       return participant && participant.role !== 'visitor' ? avatarFor(this.site, location.href, participant.avatarUrl, session.baseUrl) : null
     }
     return html`
-      ${this.call.renderBar()} ${ended ? nothing : this.leading.render()}
+      ${this.phone.renderBar()}${this.call.renderBar()} ${ended ? nothing : this.leading.render()}
       ${notice && !ended ? html`<p class="notice" data-test="monitoring-notice">${notice}</p>` : nothing}
       <parley-message-list
         .channel=${channel}

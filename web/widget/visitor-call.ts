@@ -10,6 +10,7 @@ import type { ChannelView } from '../protocol/views.js'
 import { CallActions } from '../shared/call-actions.js'
 import { cameraIcon, phoneIcon } from '../shared/call-icons.js'
 import { callPhase, type CallPhase } from '../shared/call-state.js'
+import { livePhoneLeg } from '../shared/phone-state.js'
 import { callViewLoaded, loadCallView } from '../shared/call-view-loader.js'
 import type { VisitorSession } from './visitor-session.js'
 
@@ -123,6 +124,8 @@ export class VisitorCall implements ReactiveController {
           </div>
           ${errorLine}`
       case 'active':
+        // the visitor is in this call on their phone (called back, or after their connection failed): not in the browser too
+        if (livePhoneLeg(this.host.session.channel?.events ?? [])?.callId === phase.call.id) return errorLine
         if (!callViewLoaded())
           return html`<div class="call-loading" role="status">${this.viewFailed ? 'The call could not be loaded. Please reload the page.' : 'Starting the call…'}</div>`
         return keyed(

@@ -13,6 +13,7 @@ import { ChannelSync, type ChannelState } from '../shared/channel-sync.js'
 import { LocalStorageOutboxStore, newClientId } from '../shared/outbox-store.js'
 import { isFinalError, SocketLink } from '../shared/socket-link.js'
 import type { PanelOptions } from './panel-api.js'
+import { PhonePreference } from './phone-preference.js'
 
 /** What the panel shows (closed union). */
 export type VisitorStage = 'connecting' | 'question' | 'waiting' | 'booked' | 'chat'
@@ -52,6 +53,8 @@ export type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>
 export class VisitorSession {
   readonly socket: VisitorSocket
   readonly link: SocketLink
+  /** the phone number the visitor gave (callbacks, fallback when their connection fails) */
+  readonly phone: PhonePreference
   readonly sync: ChannelSync
   /** what the panel shows */
   stage: VisitorStage = 'connecting'
@@ -108,6 +111,7 @@ export class VisitorSession {
       transports: ['websocket', 'polling'],
     })
     this.link = new SocketLink(this.socket)
+    this.phone = new PhonePreference(this.link, () => this.changed())
     // The sync registers its socket listeners first, so channels are adopted before we look.
     this.sync = new ChannelSync(this.link, new LocalStorageOutboxStore(`parley:${options.tenant}`))
     this.sync.onChange(() => this.changed())
@@ -135,7 +139,10 @@ export class VisitorSession {
       }
       this.changed()
     })
-    socket.on('session', (info) => this.onSession(info))
+    socket.on('session', (info) => {
+      this.onSession(info)
+      void this.phone.load()
+    })
     // An update that arrives while our own cancel is in flight is the answer to it.
     socket.on('request:update', (request) => this.onRequest(request, this.cancelling))
     socket.on('request:reminder', (request) => this.onReminder(request))
