@@ -134,7 +134,7 @@ describe('a supervisor and yesterday’s conversation', () => {
           seen.add((await page.locator('[data-test=replay-url]').textContent()) ?? '')
           return Number(await replay().getAttribute('data-count'))
         },
-        { timeout: 20_000, intervals: [50] },
+        { timeout: 20_000, interval: 50 },
       )
       .toBe(eventCount)
     expect([...seen].some((url) => url.includes('products/trail-x1'))).toBe(true)
