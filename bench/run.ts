@@ -16,16 +16,18 @@
  * BENCH_CHANNELS (1000), BENCH_ROUNDS (3) windows of BENCH_SECONDS (10) each after
  * BENCH_WARMUP_SECONDS (2), BENCH_RATE (messages per second in total, 1000).
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process'
+import { execFileSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { io, type Socket } from 'socket.io-client'
+import type { Socket } from 'socket.io-client'
 import { hashPassword } from '../server/auth/password.js'
 import { openDatabase } from '../server/store/database.js'
 import { newId } from '../server/store/ids.js'
 import type { ChannelEvent } from '../web/protocol/channel-event.js'
+import { connect, inBatches, percentile, round, startChild, stopChild } from './bench-process.js'
+import { runLeadBench } from './lead-fanout.js'
 import { runMediaBench } from './media.js'
 import { measureRoutingLatency } from './routing-latency.js'
 import { simulateDay } from './wait-simulation.js'
@@ -72,51 +74,6 @@ interface Window {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000
-}
-
-/** Wait for a child's `{ type: 'ready', url }` message. */
-function startChild(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  // BENCH_PROFILE=<dir> writes CPU profiles of the measured windows (bench/profile-hook.mjs).
-  const profile = process.env.BENCH_PROFILE ? ['--import', path.join(root, 'bench/profile-hook.mjs')] : process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []
-  const child = fork(path.join(root, script), [], { cwd: root, execArgv: ['--import', 'tsx', ...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])], env: { ...process.env, ...env }, stdio: ['ignore', process.env.BENCH_TRACE_GC ? 'inherit' : 'ignore', 'inherit', 'ipc'] })
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)))
-    child.on('message', (message: { type?: string; url?: string }) => {
-      if (message.type === 'ready') resolve({ child, url: message.url! })
-    })
-  })
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  child.removeAllListeners('exit')
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref()
-  })
-}
-
-function connect(url: string, options: Parameters<typeof io>[1]): Promise<Socket> {
-  const socket = io(url, { forceNew: true, transports: ['websocket'], reconnection: false, ...options })
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket))
-    socket.once('connect_error', reject)
-  })
-}
-
-async function inBatches<T>(items: T[], size: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += size) {
-    await Promise.all(items.slice(start, start + size).map((item, offset) => work(item, start + offset)))
-  }
-}
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 function cpuSeconds(pid: number): number {
@@ -292,6 +249,7 @@ function loaderSize(): { bytes: number; gzipBytes: number; budgetGzipBytes: numb
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'media') return runMediaBench(root)
+  if (process.argv[2] === 'lead') return runLeadBench(root)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'))
   try {
     const widgetLoader = loaderSize()
@@ -358,6 +316,7 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
+  await runLeadBench(root)
   await runMediaBench(root)
 }
 

@@ -8,7 +8,7 @@ import { io, type Socket } from 'socket.io-client'
 import type { Parley } from '../server/app.js'
 import type { ChannelEvent, ChannelFeedEvent } from '../web/protocol/channel-event.js'
 import type { ChannelView } from '../web/protocol/views.js'
-import { ask, eventually, next, startChat, startTestParley, type AgentSocket, type VisitorSocket } from './support/parley-harness.js'
+import { AGENT_EMAILS, ask, eventually, login, next, startChat, startTestParley, type AgentSocket, type VisitorSocket } from './support/parley-harness.js'
 
 let parley: Parley
 let agent: AgentSocket
@@ -84,6 +84,26 @@ describe('browser leading', () => {
     agent.emit('lead:scroll', { channelId: channel.id, pageUrl: page('/'), x: 0, y: 0.5 })
     const error = await next<{ code: string; message: string }>(agent as never, 'error')
     expect(error).toMatchObject({ code: 'invalid_state', message: expect.stringContaining('turned off') })
+  })
+
+  it('shares scrolling and clicks once an admin turns it on, with the settings validated', async () => {
+    const cookie = await login(parley.url, AGENT_EMAILS.admin)
+    const put = (body: unknown) => fetch(`${parley.url}/api/admin/settings`, { method: 'PUT', headers: { cookie, origin: parley.url, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const refused = await put({ leadOrigins: ['javascript:alert(1)'], maxVisitorsPerChannel: 0 })
+    expect(refused.status).toBe(400)
+    expect(JSON.stringify(await refused.json())).toMatch(/leadOrigins|maxVisitorsPerChannel/)
+    const saved = await put({ shareScrollAndClicks: true, leadOrigins: ['https://help.example.com/faq'], avatarRules: [{ pattern: '*/products/*', avatarUrl: '/avatars/bike-expert.svg' }] })
+    expect(saved.status).toBe(200)
+    expect((await saved.json()).settings).toMatchObject({ shareScrollAndClicks: true, leadOrigins: ['https://help.example.com'] })
+    await eventually(async () => {
+      agent.emit('lead:scroll', { channelId: channel.id, pageUrl: page('/'), x: 0, y: 0.5 })
+      await eventually(() => expect(lastOf(toVisitor, 'lead.scroll')?.payload).toEqual({ pageUrl: page('/'), x: 0, y: 0.5 }), 500)
+    })
+    // the extra origin may be pushed now; others still not
+    expect(await ask(agent, 'lead:navigate', { channelId: channel.id, url: 'https://help.example.com/faq/returns' })).toMatchObject({ ok: true })
+    expect(await ask(agent, 'lead:navigate', { channelId: channel.id, url: 'https://help.example.org/' })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    const status = await (await fetch(`${parley.url}/api/widget/demo/status`, { headers: { origin: parley.shopUrl! } })).json()
+    expect(status.site).toEqual({ monitoringNotice: expect.stringContaining('monitored'), avatarRules: [{ pattern: '*/products/*', avatarUrl: '/avatars/bike-expert.svg' }] })
   })
 
   it('passes the baton to the visitor, whose page changes then lead the agent', async () => {
