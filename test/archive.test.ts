@@ -35,6 +35,9 @@ beforeAll(async () => {
   channelId = chat.channel.id
   expect((await ask(chat.visitor, 'chat:send', { channelId, clientMsgId: 'v1', text: EVIL })).ok).toBe(true)
   expect((await ask(chat.agent, 'chat:send', { channelId, clientMsgId: 'a1', text: 'Yes, in 3-5 days.' })).ok).toBe(true)
+  // a private sidebar between two supervisors, and a whisper for all staff
+  await parley.services.events.append({ channelId, type: 'sidebar.message', author: { role: 'supervisor', participantId: 'pa_sup1', name: 'S1' }, payload: { text: 'between us', toParticipantId: 'pa_sup2' } })
+  await parley.services.events.append({ channelId, type: 'whisper.message', author: { role: 'supervisor', participantId: 'pa_sup1', name: 'S1' }, payload: { text: 'for the agent' } })
   expect((await ask(chat.agent, 'channel:leave', { channelId })).ok).toBe(true)
   await eventually(async () => expect((await parley.db.channel.findUniqueOrThrow({ where: { id: channelId } })).status).toBe('ended'))
 
@@ -72,7 +75,11 @@ describe('the archive', () => {
   })
 
   it('lets an agent see only the conversations they took part in', async () => {
-    expect((await get(`/api/archive/channels/${channelId}`, 'anna')).status).toBe(200)
+    const own: Transcript = await (await get(`/api/archive/channels/${channelId}`, 'anna')).json()
+    expect(own.events.map((e) => e.type)).toContain('whisper.message')
+    expect(own.events.map((e) => e.type)).not.toContain('sidebar.message')
+    const all: Transcript = await (await get(`/api/archive/channels/${channelId}`, 'sue')).json()
+    expect(all.events.map((e) => e.type)).toContain('sidebar.message')
     const ben = await get(`/api/archive/channels/${channelId}`, 'ben')
     expect(ben.status).toBe(403)
     expect((await (await get('/api/archive/channels', 'ben')).json()).channels).toEqual([])

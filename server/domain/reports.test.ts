@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { agentReport, attendance, routingFunnel, unionLength } from './reports.js'
+import { agentReport, unionLength } from './reports.js'
+import { attendance, routingFunnel } from './activity-reports.js'
 
 describe('report arithmetic', () => {
   it('measures the union of overlapping intervals', () => {

@@ -1,10 +1,13 @@
 /**
  * The archive: every channel of a tenant, open or ended, with its full ordered event log.
  * Supervisors and admins search all of their tenant's channels; agents only the ones they
- * took part in. Another tenant's channel is refused (403), never shown.
+ * took part in, without the private sidebar messages of others. Another tenant's channel
+ * is refused (403), never shown.
  */
 import type { AgentRole } from '../../web/protocol/views.js'
 import type { ArchivedEvent } from '../../web/archive/event-text.js'
+import type { ChannelEvent } from '../../web/protocol/channel-event.js'
+import { audienceOf } from '../domain/event-audience.js'
 import { ForbiddenError, NotFoundError } from '../errors.js'
 import type { Database } from '../store/database.js'
 import type { EventLog } from './event-log.js'
@@ -137,8 +140,16 @@ export class ArchiveService {
     const row = await this.db.channel.findUnique({ where: { id: channelId }, include: { participants: true, request: { include: { queue: true } }, calls: { orderBy: { requestedAt: 'asc' } } } })
     if (!row) throw new NotFoundError('no such conversation')
     if (row.tenantId !== viewer.tenantId) throw new ForbiddenError('this conversation belongs to another tenant')
-    if (!STAFF.includes(viewer.role) && !row.participants.some((p) => p.agentId === viewer.agentId)) throw new ForbiddenError('agents see the archive of their own conversations only')
-    return this.load(row)
+    if (STAFF.includes(viewer.role)) return this.load(row)
+    const own = new Set(row.participants.filter((p) => p.agentId === viewer.agentId).map((p) => p.id))
+    if (own.size === 0) throw new ForbiddenError('agents see the archive of their own conversations only')
+    const transcript = await this.load(row)
+    // An agent reads what they could see in the channel: sidebars between others stay private.
+    transcript.events = transcript.events.filter((event) => {
+      const audience = audienceOf(event as unknown as ChannelEvent)
+      return audience.kind !== 'participants' || audience.ids.some((id) => own.has(id))
+    })
+    return transcript
   }
 
   /** A channel for a tenant's own systems (public API), by tenant only. */

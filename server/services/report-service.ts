@@ -2,20 +2,8 @@
  * Reports for supervisors and admins: loads a period's rows for one tenant and lets the pure
  * functions of domain/reports.ts count them. Periods are local days of the tenant's timezone.
  */
-import {
-  agentReport,
-  attendance,
-  callsReport,
-  queueReport,
-  routingFunnel,
-  type AgentFigures,
-  type AttendanceSession,
-  type CallsReport,
-  type QueueReport,
-  type ReportRange,
-  type RoutingFunnel,
-  type RoutingRow,
-} from '../domain/reports.js'
+import { agentReport, queueReport, type AgentFigures, type QueueReport, type ReportRange } from '../domain/reports.js'
+import { attendance, callsReport, routingFunnel, type AttendanceSession, type CallsReport, type RoutingFunnel, type RoutingRow } from '../domain/activity-reports.js'
 import { addDays, zonedTime } from '../domain/zoned-time.js'
 import type { Database } from '../store/database.js'
 import type { QueueService } from './queue-service.js'
