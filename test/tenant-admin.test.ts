@@ -114,6 +114,13 @@ describe('tenant settings and business hours', () => {
     const stored = (await call('GET', '/business-hours')).body
     expect(stored).toMatchObject({ week: { ...week, wed: [], sun: [] }, closedDates: ['2026-12-24', '2026-12-25'], closedMessage: 'Back tomorrow at 9.', timezone: 'Europe/Berlin' })
     expect(typeof stored.openNow).toBe('boolean')
+    // the widget is told whether someone is there
+    const tenantId = (await parley.db.tenant.findUniqueOrThrow({ where: { slug: 'demo' } })).id
+    expect(await parley.management.hours.status(tenantId, Date.parse('2026-11-30T10:00:00+01:00'))).toEqual({ open: true, nextOpening: null, message: '' }) // Monday 10:00
+    expect(await parley.management.hours.status(tenantId, Date.parse('2026-11-30T12:30:00+01:00'))).toEqual({ open: false, nextOpening: '2026-11-30T12:00:00.000Z', message: 'Back tomorrow at 9.' })
+    expect(await parley.management.hours.status(tenantId, Date.parse('2026-12-25T10:00:00+01:00'))).toMatchObject({ open: false }) // closed date
+    const status = await (await fetch(`${parley.url}/api/widget/demo/status`, { headers: { origin: parley.shopUrl! } })).json()
+    expect(status.hours).toEqual(await parley.management.hours.status(tenantId))
   })
 
   it('shows the audit log newest first, for routing changes too', async () => {

@@ -62,7 +62,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   })
   app.use(metricsRoutes(options.management.metrics, options.metricsToken))
 
-  app.use('/api/widget', widgetRoutes(services))
+  app.use('/api/widget', widgetRoutes(services, options.management.hours))
   app.use('/api/auth', requireSameOrigin(options.isOwnOrigin), authRoutes(services, { secureCookies: options.secureCookies, onLogout: options.onLogout }))
   const { management } = options
   app.use(

@@ -56,6 +56,7 @@ export function tenantAdminRoutes(services: Services, management: Management, db
     const before = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true, timezone: true } })
     const after = await db.tenant.update({ where: { id: tenantId }, data: body, select: { id: true, slug: true, name: true, timezone: true, createdAt: true } })
     services.tenants.invalidate(after.slug)
+    management.hours.invalidate(tenantId)
     await audit.record(await actorOf(req, services), { tenantId, action: 'tenant.update', targetType: 'tenant', targetId: tenantId, before, after: body })
     res.json({ tenant: after })
   })
@@ -111,6 +112,7 @@ export function tenantAdminRoutes(services: Services, management: Management, db
     const before = existing ? { ...readBusinessHours(existing.week, existing.closedDates), closedMessage: existing.closedMessage } : null
     const data = { week: JSON.stringify(body.week), closedDates: JSON.stringify(body.closedDates), closedMessage: body.closedMessage, updatedAt: new Date() }
     await db.businessHours.upsert({ where: { tenantId }, create: { tenantId, ...data }, update: data })
+    management.hours.invalidate(tenantId)
     await audit.record(await actorOf(req, services), { tenantId, action: 'business_hours.update', targetType: 'business_hours', targetId: tenantId, before, after: body })
     res.json(body)
   })

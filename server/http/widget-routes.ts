@@ -10,6 +10,7 @@ import { Router, type Request, type Response } from 'express'
 import { z } from 'zod'
 import type { Services } from '../services/services.js'
 import type { TenantInfo } from '../services/tenant-directory.js'
+import type { BusinessHoursService } from '../services/business-hours-service.js'
 import { validate } from './validate.js'
 
 const statusParams = z.object({ tenant: z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'unknown tenant') })
@@ -18,7 +19,7 @@ const statusQuery = z.object({ page: z.string().max(2048).optional() })
 /** Keep-alive comments so proxies do not close an idle stream. */
 const HEARTBEAT_MS = 25_000
 
-export function widgetRoutes(services: Services): Router {
+export function widgetRoutes(services: Services, hours?: BusinessHoursService): Router {
   const router = Router()
 
   /** The tenant for this request, with CORS for its origin; throws the refusal otherwise. */
@@ -42,6 +43,8 @@ export function widgetRoutes(services: Services): Router {
       topics: routing.queues.filter((queue) => queue.isPublic).map((queue) => ({ slug: queue.slug, name: queue.name })),
       /** the visitor may start with a voice call (a media server runs) */
       calls: services.media.available,
+      /** business hours: open now, or when it opens and what to tell the visitor */
+      hours: hours ? await hours.status(tenant.id) : { open: true, nextOpening: null, message: '' },
       presence,
       site: { monitoringNotice: routing.settings.monitoringNotice, avatarRules: routing.settings.avatarRules },
     })

@@ -13,6 +13,7 @@ import { ApiKeyService } from './api-keys.js'
 import { ArchiveService } from './archive-service.js'
 import { AuditLog } from './audit-log.js'
 import { BillingService } from './billing-service.js'
+import { BusinessHoursService } from './business-hours-service.js'
 import type { CommittedEvent } from './event-log.js'
 import { ReportService } from './report-service.js'
 import { SecretBox } from './secret-box.js'
@@ -32,6 +33,7 @@ export interface Management {
   box: SecretBox
   metrics: ParleyMetrics
   team: TeamService
+  hours: BusinessHoursService
 }
 
 export function createManagement(db: Database, services: Services, config: Config, log: Logger, gateway: MediaGateway | null): Management {
@@ -103,6 +105,7 @@ export function createManagement(db: Database, services: Services, config: Confi
     box,
     metrics,
     team: new TeamService(db, services.agents),
+    hours: new BusinessHoursService(db),
   }
   const tapLog = log.child({ part: 'management-tap' })
   const failed = (what: string) => (error: unknown) => tapLog.error({ err: error }, what)
