@@ -87,6 +87,9 @@ export class Baresip {
         'module_path /usr/lib/baresip/modules',
         'module g711.so',
         'module aufile.so',
+        // dumps what baresip hears (and sends) to WAV files: how tests know our audio arrived
+        'module sndfile.so',
+        `snd_path ${dir}`,
         'module_app account.so',
         'module_app menu.so',
         'module_app ctrl_tcp.so',
@@ -142,6 +145,34 @@ export class Baresip {
 
   get log(): string {
     return this.output
+  }
+
+  /**
+   * RMS level (0..1) of what baresip heard from us over the last `seconds`, from the newest
+   * decoded-audio dump of its sndfile module (16-bit PCM WAV); 0 when nothing arrived yet.
+   */
+  playedLevel(seconds = 2): number {
+    let wav: Buffer
+    try {
+      const dumps = fs
+        .readdirSync(this.dir)
+        .filter((file) => file.endsWith('-dec.wav'))
+        .map((file) => ({ file, time: fs.statSync(path.join(this.dir, file)).mtimeMs }))
+        .sort((a, b) => b.time - a.time)
+      if (!dumps[0]) return 0
+      wav = fs.readFileSync(path.join(this.dir, dumps[0].file))
+    } catch {
+      return 0
+    }
+    const data = wav.indexOf('data')
+    if (data < 0) return 0
+    const samples = wav.subarray(data + 8)
+    const count = Math.floor(samples.length / 2)
+    const from = Math.max(0, count - seconds * 8000)
+    if (count - from === 0) return 0
+    let sum = 0
+    for (let i = from; i < count; i++) sum += samples.readInt16LE(i * 2) ** 2
+    return Math.sqrt(sum / (count - from)) / 32768
   }
 
   close(): Promise<void> {
