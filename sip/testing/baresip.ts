@@ -150,14 +150,16 @@ export class Baresip {
   /**
    * RMS level (0..1) of what baresip heard from us over the last `seconds`, from the newest
    * decoded-audio dump of its sndfile module (16-bit PCM WAV); 0 when nothing arrived yet.
+   * `sinceMs`: only dumps written after this time (a later call's, not an earlier one's).
    */
-  playedLevel(seconds = 2): number {
+  playedLevel(seconds = 2, sinceMs = 0): number {
     let wav: Buffer
     try {
       const dumps = fs
         .readdirSync(this.dir)
         .filter((file) => file.endsWith('-dec.wav'))
         .map((file) => ({ file, time: fs.statSync(path.join(this.dir, file)).mtimeMs }))
+        .filter((dump) => dump.time > sinceMs)
         .sort((a, b) => b.time - a.time)
       if (!dumps[0]) return 0
       wav = fs.readFileSync(path.join(this.dir, dumps[0].file))
