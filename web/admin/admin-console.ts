@@ -17,6 +17,7 @@ import './price-plan-editor.js'
 import './routing-admin.js'
 import './team-editor.js'
 import './tenant-editor.js'
+import './trunks-editor.js'
 import './webhooks-editor.js'
 
 registerAdminSection({ id: 'tenant', label: 'Tenant', order: 10, description: 'Name and timezone (reports, statements and business hours use it).', render: () => html`<parley-tenant-editor></parley-tenant-editor>` })

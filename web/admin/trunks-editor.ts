@@ -7,6 +7,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
 import { fetchRouting } from './admin-api.js'
+import { registerAdminSection } from './admin-sections.js'
 import { adminStyles } from './admin-styles.js'
 import { deleteTrunk, fetchTrunks, savePhoneSettings, testTrunk, type PhoneSettings, type Trunk, type TrunksData } from './trunks-api.js'
 import './trunk-form.js'
@@ -39,7 +40,6 @@ export class ParleyPhoneAdmin extends LitElement {
       }
       .sheet {
         max-width: 1120px;
-        padding: 16px 20px 8px;
       }
       td.status {
         font-size: 12.5px;
@@ -174,6 +174,14 @@ export class ParleyPhoneAdmin extends LitElement {
 }
 
 customElements.define('parley-phone-admin', ParleyPhoneAdmin)
+
+registerAdminSection({
+  id: 'trunks',
+  label: 'Phone & SIP trunks',
+  order: 60,
+  description: 'Trunks to the phone network: callbacks, fallback to the phone, calls to your numbers.',
+  render: () => html`<parley-phone-admin></parley-phone-admin>`,
+})
 
 declare global {
   interface HTMLElementTagNameMap {
