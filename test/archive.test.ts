@@ -115,8 +115,23 @@ describe('the archive', () => {
     expect(html).toContain('Yes, in 3-5 days.')
     expect(html).toContain('@media print')
 
+    const pdf = await get(`/api/archive/channels/${channelId}/export.pdf`, 'sue')
+    expect(pdf.headers.get('content-type')).toBe('application/pdf')
+    expect(pdf.headers.get('content-disposition')).toMatch(/\.pdf"$/)
+    const bytes = Buffer.from(await pdf.arrayBuffer())
+    const text = bytes.toString('latin1')
+    expect(text.startsWith('%PDF-1.4')).toBe(true)
+    expect(text.trimEnd().endsWith('%%EOF')).toBe(true)
+    expect(text).toContain('(Conversation with Visitor)')
+    expect(text).toContain('alert\\("x"\\)') // parentheses escaped inside PDF strings
+    // the cross-reference table points at every object
+    const xrefAt = Number(/startxref\n(\d+)/.exec(text)![1])
+    expect(text.slice(xrefAt, xrefAt + 4)).toBe('xref')
+    const offsets = [...text.slice(xrefAt).matchAll(/^(\d{10}) 00000 n $/gm)].map((m) => Number(m[1]))
+    offsets.forEach((offset, i) => expect(text.slice(offset, offset + `${i + 1} 0 obj`.length)).toBe(`${i + 1} 0 obj`))
+
     const audit = await parley.db.auditEntry.findMany({ where: { action: 'transcript.export', targetId: channelId } })
-    expect(audit.map((a) => JSON.parse(a.after!).format).sort()).toEqual(['html', 'json'])
+    expect(audit.map((a) => JSON.parse(a.after!).format).sort()).toEqual(['html', 'json', 'pdf'])
     expect(audit[0]!.actorName).toContain('Sue Supervisor')
   })
 })

@@ -1,6 +1,6 @@
 /**
  * The archive over HTTP (console session): search channels, read a transcript, export it as
- * JSON or as a printable HTML page. Supervisors and admins see the tenant's channels,
+ * JSON, as a printable HTML page or as a PDF. Supervisors and admins see the tenant's channels,
  * agents their own; another tenant's channel is a 403. Exports are recorded in the audit log.
  */
 import { Router, type Request, type Response } from 'express'
@@ -9,6 +9,7 @@ import type { Database } from '../store/database.js'
 import type { Management } from '../services/management.js'
 import type { Services } from '../services/services.js'
 import { EXPORT_CSP, transcriptHtml, transcriptJson } from '../services/transcript-export.js'
+import { transcriptPdf } from '../services/transcript-pdf.js'
 import { addDays, zonedTime } from '../domain/zoned-time.js'
 import { requireAgent } from './agent-auth.js'
 import { actorOf } from './audit-actor.js'
@@ -97,6 +98,16 @@ export function archiveRoutes(services: Services, management: Management, db: Da
     res.set('X-Content-Type-Options', 'nosniff')
     if (download === '1') attach(res, fileName(id, transcript.channel.createdAt, 'html'))
     res.type('text/html').send(transcriptHtml(transcript, { tenantName: tenant.name, timeZone: tenant.timezone, exportedBy: actor.name }))
+  })
+
+  router.get('/channels/:id/export.pdf', async (req, res) => {
+    const { id } = validate('channel', idParams, req.params)
+    const transcript = await archive.transcript(viewer(req), id)
+    const actor = await actorOf(req, services)
+    const tenant = await tenantOf(req.agent!.tenantId)
+    await exported(req, 'pdf', id)
+    attach(res, fileName(id, transcript.channel.createdAt, 'pdf'))
+    res.type('application/pdf').send(transcriptPdf(transcript, { tenantName: tenant.name, timeZone: tenant.timezone, exportedBy: actor.name }))
   })
 
   return router

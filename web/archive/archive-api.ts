@@ -68,4 +68,4 @@ export const fetchFilterOptions = () => apiRequest<FilterOptions>('GET', '/api/a
 export const fetchTranscript = (channelId: string) => apiRequest<Transcript>('GET', `/api/archive/channels/${encodeURIComponent(channelId)}`)
 
 /** Where the exports download from (GET, session cookie). */
-export const exportUrl = (channelId: string, format: 'json' | 'html', download = false) => `/api/archive/channels/${encodeURIComponent(channelId)}/export.${format}${download ? '?download=1' : ''}`
+export const exportUrl = (channelId: string, format: 'json' | 'html' | 'pdf', download = false) => `/api/archive/channels/${encodeURIComponent(channelId)}/export.${format}${download ? '?download=1' : ''}`

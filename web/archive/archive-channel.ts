@@ -1,7 +1,7 @@
 /**
  * `<parley-archive-channel>`: one archived conversation: who, when, how long; its
- * transcript or its session replay; exports as JSON (download) and as a printable page
- * (opens in a new tab, where the browser's "Save as PDF" makes the PDF).
+ * transcript or its session replay; exports as JSON, as a PDF, and as a printable page
+ * (opens in a new tab, for printing or the browser's richer "Save as PDF").
  */
 import { LitElement, html, nothing } from 'lit'
 import { repeat } from 'lit/directives/repeat.js'
@@ -66,7 +66,8 @@ export class ArchiveChannel extends LitElement {
           <span class="spacer"></span>
           <div class="toolbar">
             <a class="button" data-test="export-json" href=${exportUrl(c.id, 'json')} download>Download JSON</a>
-            <a class="button" data-test="export-html" href=${exportUrl(c.id, 'html')} target="_blank" rel="noopener">Printable transcript (PDF)</a>
+            <a class="button" data-test="export-html" href=${exportUrl(c.id, 'html')} target="_blank" rel="noopener">Printable transcript</a>
+            <a class="button" data-test="export-pdf" href=${exportUrl(c.id, 'pdf')} download>Download PDF</a>
             <a class="button" data-test="export-html-download" href=${exportUrl(c.id, 'html', true)} download>Download HTML</a>
           </div>
         </header>
