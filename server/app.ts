@@ -113,6 +113,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     isReady: () => ready,
     management,
     metricsToken: config.METRICS_TOKEN,
+    apiRatePerMinute: config.API_RATE_PER_MINUTE,
   })
   httpServer.on('request', app)
   setUpVisitorNamespace(visitorNsp, services, log.child({ part: 'visitor-socket' }))

@@ -64,6 +64,8 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(12),
   /** how often the webhook sender looks for due deliveries */
   WEBHOOK_POLL_MS: millis.default(2_000),
+  /** public API requests per key and minute (more get 429 with Retry-After) */
+  API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   /** when set, GET /metrics needs `Authorization: Bearer <token>` */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** the SIP bridge to the phone (trunks are configured per tenant in the admin console) */

@@ -107,6 +107,24 @@ describe('the REST API', () => {
   })
 })
 
+describe('rate limiting', () => {
+  it('answers 429 with Retry-After past the per-key limit', async () => {
+    const limited = await startTestParley({ API_RATE_PER_MINUTE: '3' })
+    try {
+      const tenantId = (await limited.db.tenant.findUniqueOrThrow({ where: { slug: 'demo' } })).id
+      const { key: limitedKey } = await limited.management.apiKeys.create(tenantId, 'burst', null)
+      const statuses: number[] = []
+      for (let i = 0; i < 4; i++) statuses.push((await fetch(`${limited.url}/api/v1/agents`, { headers: { authorization: `Bearer ${limitedKey}` } })).status)
+      expect(statuses).toEqual([200, 200, 200, 429])
+      const refused = await fetch(`${limited.url}/api/v1/agents`, { headers: { authorization: `Bearer ${limitedKey}` } })
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect((await refused.json()).error.code).toBe('rate_limited')
+    } finally {
+      await limited.close()
+    }
+  })
+})
+
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 and documents exactly the registered routes', async () => {
     const response = await fetch(`${parley.url}/api/v1/openapi.json`)

@@ -37,6 +37,8 @@ export interface HttpAppOptions {
   management: Management
   /** when set, /metrics needs it as a bearer token */
   metricsToken?: string
+  /** public API requests per key and minute */
+  apiRatePerMinute?: number
 }
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
@@ -76,7 +78,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use('/api/archive', requireSameOrigin(options.isOwnOrigin), archiveRoutes(services, management, options.db))
   app.use('/api/reports', requireSameOrigin(options.isOwnOrigin), reportRoutes(services, management, options.db))
   app.use('/api/billing', requireSameOrigin(options.isOwnOrigin), billingRoutes(services, management, options.db))
-  app.use('/api/v1', publicApiRoutes(management, options.db, options.publicUrl))
+  app.use('/api/v1', publicApiRoutes(management, options.db, options.publicUrl, options.apiRatePerMinute ?? 600))
   app.use('/api/admin/trunks', requireSameOrigin(options.isOwnOrigin), trunkRoutes(services, options.db))
   app.use('/api', notFound())
 

@@ -34,7 +34,6 @@ export interface ApiRoute {
   handler: (req: Request) => Promise<unknown>
 }
 
-const PER_MINUTE = 600
 const MAX_USAGE_DAYS = 366
 
 type AgentRow = { id: string; email: string; displayName: string; role: string; state: string; disabledAt: Date | null; maxChats: number; maxCalls: number }
@@ -160,7 +159,7 @@ export function publicApiTable(management: Management, db: Database): ApiRoute[]
   ]
 }
 
-export function publicApiRoutes(management: Management, db: Database, publicUrl: () => string): Router {
+export function publicApiRoutes(management: Management, db: Database, publicUrl: () => string, perMinute: number): Router {
   const router = Router()
   const table = publicApiTable(management, db)
   router.get('/openapi.json', (_req, res) => {
@@ -176,9 +175,9 @@ export function publicApiRoutes(management: Management, db: Database, publicUrl:
     const now = Date.now()
     const window = windows.get(client.keyId)
     if (!window || now - window.start >= 60_000) windows.set(client.keyId, { start: now, count: 1 })
-    else if (++window.count > PER_MINUTE) {
+    else if (++window.count > perMinute) {
       res.set('Retry-After', String(Math.ceil((window.start + 60_000 - now) / 1000)))
-      throw new RateLimitedError(`at most ${PER_MINUTE} requests per minute per key`)
+      throw new RateLimitedError(`at most ${perMinute} requests per minute per key`)
     }
     req.apiClient = client
     res.on('finish', () => management.metrics.apiRequests.inc({ status: `${Math.floor(res.statusCode / 100)}xx` }))
