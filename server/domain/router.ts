@@ -12,6 +12,11 @@
  * among qualified agents the best proficiency tier wins, then the longest idle. Offers ring
  * for `ringTimeoutMs`; an unanswered offer passes to the next agent (and may make the agent
  * Not ready). Requirements relax over time (bullseye); priorities age, so nobody starves.
+ *
+ * Holds: a proactive offer to a shopper reserves one free, qualified agent until it expires
+ * (chooseHoldAgent, then a `hold-placed` event), so the shopper who says yes is connected at
+ * once. A held agent is offered nothing else; the hold ends when released, when it expires
+ * (expiredHolds) or when the agent leaves Ready or disconnects.
  */
 import type { AgentState } from '../../web/protocol/views.js'
 import { proficiencyFor, type SkillRequirement, type SkillSet } from './skill-requirement.js'
@@ -40,6 +45,16 @@ export interface RoutingAgent {
   idleSince: number
   /** the request ringing at this agent, if any */
   offering: string | null
+  /** a proactive offer reserves this agent until `expiresAt` (absent: not held) */
+  holding?: AgentHold | null
+}
+
+/** A reservation of an agent for a proactive offer. */
+export interface AgentHold {
+  holdId: string
+  /** the kind of conversation it is held for (a call needs the whole agent) */
+  kind: ChannelKind
+  expiresAt: number
 }
 
 export interface RoutingRequest {
@@ -87,10 +102,22 @@ export type RoutingEvent =
   | { type: 'tick'; at: number }
   /** the tenant changed its routing settings: they apply from here on */
   | { type: 'settings'; at: number; settings: RouterSettings }
+  /** a proactive offer reserves the agent (chosen with chooseHoldAgent) */
+  | { type: 'hold-placed'; at: number; holdId: string; agentId: string; kind: ChannelKind; expiresAt: number }
+  /** the offer was answered or withdrawn: the agent is free again (or busy with the shopper) */
+  | { type: 'hold-released'; at: number; holdId: string; agentId: string }
+  | { type: 'hold-expired'; at: number; holdId: string; agentId: string }
 
 export type RoutingDecision =
   | { type: 'offer'; requestId: string; agentId: string; expiresAt: number }
   | { type: 'offer-expired'; requestId: string; agentId: string }
+
+/** A hold ran out (taken before each routing pass, see expiredHolds). */
+export interface HoldDecision {
+  type: 'hold-expired'
+  holdId: string
+  agentId: string
+}
 
 export function emptyRoutingState(): RoutingState {
   return { agents: new Map(), requests: new Map() }
@@ -101,7 +128,7 @@ export function applyEvent(state: RoutingState, event: RoutingEvent, settings: R
   switch (event.type) {
     case 'agent-upserted': {
       const previous = state.agents.get(event.agent.id)
-      state.agents.set(event.agent.id, { ...event.agent, load: { ...event.agent.load }, offering: previous?.offering ?? null })
+      state.agents.set(event.agent.id, { ...event.agent, load: { ...event.agent.load }, offering: previous?.offering ?? null, holding: previous?.holding ?? null })
       break
     }
     case 'tick':
@@ -116,14 +143,20 @@ export function applyEvent(state: RoutingState, event: RoutingEvent, settings: R
       if (!agent) break
       if (agent.state !== 'ready' && event.state === 'ready') agent.idleSince = Math.max(agent.idleSince, event.at)
       agent.state = event.state
-      if (event.state !== 'ready') clearOfferOf(state, agent.id)
+      if (event.state !== 'ready') {
+        clearOfferOf(state, agent.id)
+        agent.holding = null
+      }
       break
     }
     case 'agent-connection': {
       const agent = state.agents.get(event.agentId)
       if (!agent) break
       agent.connected = event.connected
-      if (!event.connected) clearOfferOf(state, agent.id)
+      if (!event.connected) {
+        clearOfferOf(state, agent.id)
+        agent.holding = null
+      }
       break
     }
     case 'agent-load': {
@@ -170,6 +203,17 @@ export function applyEvent(state: RoutingState, event: RoutingEvent, settings: R
       }
       if (agent?.offering === event.requestId) agent.offering = null
       if (agent && event.type === 'offer-expired' && settings.notReadyOnNoAnswer) agent.state = 'not_ready'
+      break
+    }
+    case 'hold-placed': {
+      const agent = state.agents.get(event.agentId)
+      if (agent) agent.holding = { holdId: event.holdId, kind: event.kind, expiresAt: event.expiresAt }
+      break
+    }
+    case 'hold-released':
+    case 'hold-expired': {
+      const agent = state.agents.get(event.agentId)
+      if (agent?.holding?.holdId === event.holdId) agent.holding = null
       break
     }
   }
@@ -223,7 +267,43 @@ export function canTake(agent: RoutingAgent, kind: ChannelKind): boolean {
 }
 
 export function isRoutable(agent: RoutingAgent): boolean {
-  return agent.connected && agent.state === 'ready' && agent.offering === null
+  return agent.connected && agent.state === 'ready' && agent.offering === null && !agent.holding
+}
+
+/** What a proactive offer needs from the agent it holds. */
+export interface HoldWanted {
+  requirement: SkillRequirement
+  /** acceptable kinds, best first (a call-capable agent can also chat) */
+  kinds: readonly ChannelKind[]
+}
+
+/**
+ * The agent a proactive offer may hold now: free (as the router sees it: Ready, connected,
+ * nothing ringing, not held), qualified and with room for the first kind anyone can take;
+ * best tier, then longest idle, as for requests. Null when nobody can serve it right now.
+ */
+export function chooseHoldAgent(state: RoutingState, wanted: HoldWanted): { agentId: string; kind: ChannelKind; tier: number } | null {
+  for (const kind of wanted.kinds) {
+    let chosen: { agent: RoutingAgent; tier: number } | null = null
+    for (const agent of state.agents.values()) {
+      if (!isRoutable(agent) || !canTake(agent, kind)) continue
+      const tier = proficiencyFor(agent.skills, wanted.requirement)
+      if (tier === null) continue
+      const candidate = { agent, tier }
+      if (!chosen || better(candidate, chosen)) chosen = candidate
+    }
+    if (chosen) return { agentId: chosen.agent.id, kind, tier: chosen.tier }
+  }
+  return null
+}
+
+/** Holds that ran out by `now`; the caller applies them (as `hold-expired` events) before routing. */
+export function expiredHolds(state: RoutingState, now: number): HoldDecision[] {
+  const expired: HoldDecision[] = []
+  for (const agent of state.agents.values()) {
+    if (agent.holding && agent.holding.expiresAt <= now) expired.push({ type: 'hold-expired', holdId: agent.holding.holdId, agentId: agent.id })
+  }
+  return expired
 }
 
 /** Agents that could take a request right now (for staffing figures), unordered. */
@@ -315,9 +395,10 @@ export function replay(events: readonly RoutingEvent[], initial: RouterSettings 
   const all: RoutingDecision[] = []
   let settings = initial
   for (const event of events) {
-    if (event.type === 'offer-made' || event.type === 'offer-expired') continue
+    if (event.type === 'offer-made' || event.type === 'offer-expired' || event.type === 'hold-expired') continue
     if (event.type === 'settings') settings = event.settings
     applyEvent(state, event, settings)
+    for (const hold of expiredHolds(state, event.at)) applyEvent(state, decisionEvent(hold, event.at), settings)
     for (const decision of route(state, event.at, settings)) {
       all.push(decision)
       applyEvent(state, decisionEvent(decision, event.at), settings)
@@ -327,7 +408,8 @@ export function replay(events: readonly RoutingEvent[], initial: RouterSettings 
 }
 
 /** The event that records a decision once it is carried out. */
-export function decisionEvent(decision: RoutingDecision, at: number): RoutingEvent {
+export function decisionEvent(decision: RoutingDecision | HoldDecision, at: number): RoutingEvent {
+  if (decision.type === 'hold-expired') return { type: 'hold-expired', at, holdId: decision.holdId, agentId: decision.agentId }
   return decision.type === 'offer'
     ? { type: 'offer-made', at, requestId: decision.requestId, agentId: decision.agentId, expiresAt: decision.expiresAt }
     : { type: 'offer-expired', at, requestId: decision.requestId, agentId: decision.agentId }

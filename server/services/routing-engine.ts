@@ -3,13 +3,18 @@
  * the replay uses and is followed by a routing pass at the event's own time, decisions are
  * applied as events, and everything is appended to the tenant's routing log — so replaying
  * the log (domain/router.ts replay) yields exactly the live decisions. Timers submit `tick`
- * events for ring timeouts and relaxation steps.
+ * events for ring timeouts, relaxation steps and hold expiries. Holds reserve an agent for a
+ * proactive offer (hold / release); how a hold ended is reported through onHoldEnded.
  */
 import {
   applyEvent,
+  chooseHoldAgent,
   decisionEvent,
   emptyRoutingState,
+  expiredHolds,
   route,
+  type ChannelKind,
+  type HoldWanted,
   type RouterSettings,
   type RoutingDecision,
   type RoutingEvent,
@@ -41,6 +46,8 @@ export class RoutingEngine {
   onDecision: (tenantId: string, decision: RoutingDecision) => void = () => {}
   /** an agent's ringing offer was pulled because they left Ready or disconnected (tell their console) */
   onOfferPulled: (tenantId: string, agentId: string, requestId: string) => void = () => {}
+  /** a hold ran out, or was lost because its agent left Ready or disconnected (not called for release) */
+  onHoldEnded: (tenantId: string, holdId: string, agentId: string, reason: 'expired' | 'lost') => void = () => {}
   private readonly changeListeners = new Set<(tenantId: string) => void>()
 
   private readonly tenants = new Map<string, TenantEngine>()
@@ -68,6 +75,30 @@ export class RoutingEngine {
     return this.engine(tenantId).settings
   }
 
+  /**
+   * Reserve the best free agent for `wanted` until `expiresAt` (a proactive offer's lifetime):
+   * they are offered nothing else meanwhile. Null when nobody qualified is free.
+   */
+  hold(tenantId: string, holdId: string, wanted: HoldWanted, expiresAt: number): { agentId: string; kind: ChannelKind } | null {
+    const engine = this.engine(tenantId)
+    const chosen = chooseHoldAgent(engine.state, wanted)
+    if (!chosen) return null
+    this.submit(tenantId, { type: 'hold-placed', at: Date.now(), holdId, agentId: chosen.agentId, kind: chosen.kind, expiresAt })
+    // the agent may have gone between choosing and placing (submitted while a pass runs)
+    return engine.state.agents.get(chosen.agentId)?.holding?.holdId === holdId || engine.running ? { agentId: chosen.agentId, kind: chosen.kind } : null
+  }
+
+  /** End a hold (the shopper answered, or the offer was withdrawn); a hold already gone is ignored. */
+  release(tenantId: string, holdId: string, agentId: string): void {
+    if (this.engine(tenantId).state.agents.get(agentId)?.holding?.holdId !== holdId) return
+    this.submit(tenantId, { type: 'hold-released', at: Date.now(), holdId, agentId })
+  }
+
+  /** The agent a hold is on, while it lasts. */
+  holder(tenantId: string, holdId: string, agentId: string): boolean {
+    return this.engine(tenantId).state.agents.get(agentId)?.holding?.holdId === holdId
+  }
+
   /** Feed one event; a routing pass at the event's time follows at once. */
   submit(tenantId: string, event: RoutingEvent): void {
     const engine = this.engine(tenantId)
@@ -77,11 +108,13 @@ export class RoutingEngine {
     try {
       for (let next = engine.inbox.shift(); next; next = engine.inbox.shift()) {
         if (next.type === 'settings') engine.settings = next.settings
-        const agentId = next.type === 'agent-state' || next.type === 'agent-connection' ? next.agentId : null
+        const agentId = next.type === 'agent-state' || next.type === 'agent-connection' || next.type === 'agent-removed' ? next.agentId : null
         const ringing = agentId ? engine.state.agents.get(agentId)?.offering : null
+        const held = agentId ? engine.state.agents.get(agentId)?.holding : null
         applyEvent(engine.state, next, engine.settings)
         this.record(tenantId, next)
         if (agentId && ringing && !engine.state.agents.get(agentId)?.offering) this.onOfferPulled(tenantId, agentId, ringing)
+        if (agentId && held && engine.state.agents.get(agentId)?.holding?.holdId !== held.holdId) this.holdEnded(tenantId, held.holdId, agentId, 'lost')
         this.pass(tenantId, next.at)
       }
     } finally {
@@ -129,6 +162,12 @@ export class RoutingEngine {
 
   private pass(tenantId: string, now: number): void {
     const engine = this.engine(tenantId)
+    for (const expired of expiredHolds(engine.state, now)) {
+      const event = decisionEvent(expired, now)
+      applyEvent(engine.state, event, engine.settings)
+      this.record(tenantId, event)
+      this.holdEnded(tenantId, expired.holdId, expired.agentId, 'expired')
+    }
     for (const decision of route(engine.state, now, engine.settings)) {
       const event = decisionEvent(decision, now)
       applyEvent(engine.state, event, engine.settings)
@@ -138,6 +177,14 @@ export class RoutingEngine {
       } catch (error) {
         this.log.error({ err: error, decision }, 'routing decision failed')
       }
+    }
+  }
+
+  private holdEnded(tenantId: string, holdId: string, agentId: string, reason: 'expired' | 'lost'): void {
+    try {
+      this.onHoldEnded(tenantId, holdId, agentId, reason)
+    } catch (error) {
+      this.log.error({ err: error, holdId }, 'hold end handler failed')
     }
   }
 
@@ -162,6 +209,7 @@ export class RoutingEngine {
   private armTimer(tenantId: string, now: number): void {
     const engine = this.engine(tenantId)
     let next = Infinity
+    for (const agent of engine.state.agents.values()) if (agent.holding) next = Math.min(next, agent.holding.expiresAt)
     for (const request of engine.state.requests.values()) {
       if (request.offer) next = Math.min(next, request.offer.expiresAt)
       for (const step of request.relaxSteps) {
