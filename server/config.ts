@@ -64,6 +64,8 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(12),
   /** how often the webhook sender looks for due deliveries */
   WEBHOOK_POLL_MS: millis.default(2_000),
+  /** let webhooks reach loopback and private networks (an on-premises CRM); off for hosting */
+  WEBHOOK_ALLOW_PRIVATE: flag.default(false),
   /** public API requests per key and minute (more get 429 with Retry-After) */
   API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   /** when set, GET /metrics needs `Authorization: Bearer <token>` */

@@ -74,7 +74,8 @@ const deliveriesOf = async (endpointId: string) => (await admin_('GET', `/webhoo
 
 beforeAll(async () => {
   base = await hook.listen()
-  config = testConfig({ WEBHOOK_RETRY_BASE_MS: '150', WEBHOOK_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_MAX_ATTEMPTS: '4' })
+  // the receiver runs on 127.0.0.1: allow private targets (the refusal has its own test)
+  config = testConfig({ WEBHOOK_RETRY_BASE_MS: '150', WEBHOOK_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_MAX_ATTEMPTS: '4', WEBHOOK_ALLOW_PRIVATE: '1' })
   parley = await startParley(config, createLogger(config))
   admin = await login(parley.url, AGENT_EMAILS.admin)
 })

@@ -51,7 +51,7 @@ export function createManagement(db: Database, services: Services, config: Confi
   const webhooks = new WebhookDispatcher(
     db,
     box,
-    { timeoutMs: config.WEBHOOK_TIMEOUT_MS, retryBaseMs: config.WEBHOOK_RETRY_BASE_MS, retryMaxMs: config.WEBHOOK_RETRY_MAX_MS, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, pollMs: config.WEBHOOK_POLL_MS },
+    { timeoutMs: config.WEBHOOK_TIMEOUT_MS, retryBaseMs: config.WEBHOOK_RETRY_BASE_MS, retryMaxMs: config.WEBHOOK_RETRY_MAX_MS, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, pollMs: config.WEBHOOK_POLL_MS, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE },
     log.child({ part: 'webhooks' }),
   )
   const metrics = new ParleyMetrics({

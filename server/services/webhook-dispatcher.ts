@@ -10,6 +10,7 @@ import type { Logger } from '../log.js'
 import type { Database } from '../store/database.js'
 import { newId } from '../store/ids.js'
 import type { SecretBox } from './secret-box.js'
+import { TargetRefusedError, postJson } from './webhook-post.js'
 
 /** Events tenants can subscribe to (closed union). */
 export type WebhookEvent = 'channel.started' | 'channel.ended' | 'call.ended' | 'offer.accepted'
@@ -22,6 +23,8 @@ export interface WebhookOptions {
   retryMaxMs: number
   maxAttempts: number
   pollMs: number
+  /** may tenants' URLs reach loopback and private networks (on-premises CRMs)? */
+  allowPrivate: boolean
 }
 
 export interface DeliveryOutcome {
@@ -168,31 +171,31 @@ export class WebhookDispatcher {
     } else {
       try {
         const timestamp = Math.floor(Date.now() / 1000)
-        const response = await fetch(delivery.endpoint.url, {
-          method: 'POST',
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Parley-Webhooks/1',
-            [SIGNATURE_HEADER]: signatureHeader(this.box.open(delivery.endpoint.secret), timestamp, delivery.body),
-            [TIMESTAMP_HEADER]: String(timestamp),
-            [EVENT_HEADER]: delivery.event,
-            [DELIVERY_HEADER]: delivery.id,
-          },
-          body: delivery.body,
-        })
+        const headers = {
+          'content-type': 'application/json',
+          'user-agent': 'Parley-Webhooks/1',
+          [SIGNATURE_HEADER]: signatureHeader(this.box.open(delivery.endpoint.secret), timestamp, delivery.body),
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [EVENT_HEADER]: delivery.event,
+          [DELIVERY_HEADER]: delivery.id,
+        }
+        const response = await postJson(delivery.endpoint.url, headers, delivery.body, { timeoutMs: this.options.timeoutMs, allowPrivate: this.options.allowPrivate })
         statusCode = response.status
-        const text = (await response.text().catch(() => '')).slice(0, 300)
-        if (response.ok) outcome = 'delivered'
+        // Redirects are not followed: a receiver answers where it was registered.
+        if (response.status >= 200 && response.status < 300) outcome = 'delivered'
         else {
-          error = `HTTP ${response.status}${text ? `: ${text}` : ''}`
+          error = `HTTP ${response.status}${response.text ? `: ${response.text}` : ''}`
           outcome = retryable(response.status) ? 'pending' : 'failed'
         }
       } catch (cause) {
         const name = (cause as { name?: string }).name
-        error = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${this.options.timeoutMs} ms` : `could not connect: ${(cause as Error).message}`
-        outcome = 'pending'
+        if (cause instanceof TargetRefusedError) {
+          error = `refused: ${cause.message} (set WEBHOOK_ALLOW_PRIVATE to allow internal receivers)`
+          outcome = 'failed'
+        } else {
+          error = name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : `could not connect: ${(cause as Error).message}`
+          outcome = 'pending'
+        }
       }
     }
     if (outcome === 'pending' && attempts >= this.options.maxAttempts) outcome = 'failed'
