@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Parley } from '../server/app.js'
-import { AGENT_EMAILS, connectAgent, login, next, nextSession, startTestParley } from './support/parley-harness.js'
+import { AGENT_EMAILS, connectAgent, eventually, login, next, nextSession, startTestParley } from './support/parley-harness.js'
 
 let parley: Parley
 let admin: string
@@ -129,6 +129,14 @@ describe('tenant settings and business hours', () => {
     const { entries } = (await call('GET', '/audit?limit=3')).body
     expect(entries.map((e: { action: string }) => e.action)).toEqual(['origin.add', 'skill.create', 'business_hours.update'])
     expect(entries[1]).toMatchObject({ targetType: 'skill', before: null, after: { key: 'language', value: 'fr', label: 'French' }, actor: { kind: 'agent', name: expect.stringContaining('Alex Admin') } })
+    // a write no route audited itself is still recorded, with its body
+    const { endpoint } = (await call('POST', '/webhooks', { url: 'https://crm.example.com/hook', events: ['channel.ended'] })).body
+    expect((await call('POST', `/webhooks/${endpoint.id}/test`)).status).toBe(202)
+    await eventually(async () => {
+      const fallback = (await call('GET', '/audit?limit=1')).body.entries[0]
+      expect(fallback).toMatchObject({ action: `post /api/admin/webhooks/${endpoint.id}/test`, targetType: 'admin_api', actor: { name: expect.stringContaining('Alex Admin') } })
+    })
+    expect(await parley.db.auditEntry.count({ where: { action: 'webhook.create' } })).toBe(1) // audited once, by its route
     const filtered = (await call('GET', '/audit?action=agent.')).body.entries
     expect(new Set(filtered.map((e: { action: string }) => e.action))).toEqual(new Set(['agent.create', 'agent.role_change', 'agent.disable', 'agent.enable', 'agent.reset_password']))
   })

@@ -7,6 +7,7 @@ import type { Database } from '../store/database.js'
 import type { Services } from '../services/services.js'
 import type { Management } from '../services/management.js'
 import { archiveRoutes } from './archive-routes.js'
+import { auditFallback } from './audit-actor.js'
 import { billingRoutes } from './billing-routes.js'
 import { integrationRoutes } from './integration-routes.js'
 import { httpMetrics, metricsRoutes } from './metrics-routes.js'
@@ -70,6 +71,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(
     '/api/admin',
     requireSameOrigin(options.isOwnOrigin),
+    auditFallback(management.audit, services, log),
     adminRoutes(services, options.db, options.publicUrl, management.audit),
     routingAdminRoutes(services, options.db, management.audit),
     tenantAdminRoutes(services, management, options.db),
@@ -77,7 +79,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   )
   app.use('/api/archive', requireSameOrigin(options.isOwnOrigin), archiveRoutes(services, management, options.db))
   app.use('/api/reports', requireSameOrigin(options.isOwnOrigin), reportRoutes(services, management, options.db))
-  app.use('/api/billing', requireSameOrigin(options.isOwnOrigin), billingRoutes(services, management, options.db))
+  app.use('/api/billing', requireSameOrigin(options.isOwnOrigin), auditFallback(management.audit, services, log), billingRoutes(services, management, options.db))
   app.use('/api/v1', publicApiRoutes(management, options.db, options.publicUrl, options.apiRatePerMinute ?? 600))
   app.use('/api/admin/trunks', requireSameOrigin(options.isOwnOrigin), trunkRoutes(services, options.db))
   app.use('/api', notFound())
