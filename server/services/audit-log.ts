@@ -35,12 +35,13 @@ export interface AuditEntryView {
   ip: string | null
 }
 
-const SECRET_KEYS = new Set(['passwordHash', 'keyHash', 'secret', 'password', 'token', 'tokenHash'])
+/** Keys whose values never reach the log: passwords, secrets, tokens, hashes (authPassword, keyHash, ...). */
+const SECRET_KEY = /pass(word)?|secret|token|hash|apikey|credential/i
 
 /** A JSON snapshot with secret fields replaced, or null. */
-function snapshot(value: unknown): string | null {
+export function auditSnapshot(value: unknown): string | null {
   if (value === undefined || value === null) return null
-  return JSON.stringify(value, (key, v: unknown) => (SECRET_KEYS.has(key) ? '[redacted]' : v))
+  return JSON.stringify(value, (key, v: unknown) => (key && SECRET_KEY.test(key) && v !== null && typeof v !== 'boolean' ? '[redacted]' : v))
 }
 
 export class AuditLog {
@@ -57,8 +58,8 @@ export class AuditLog {
         action: change.action,
         targetType: change.targetType,
         targetId: change.targetId ?? null,
-        before: snapshot(change.before),
-        after: snapshot(change.after),
+        before: auditSnapshot(change.before),
+        after: auditSnapshot(change.after),
         ip: actor.ip ?? null,
       },
     })
