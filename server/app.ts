@@ -20,6 +20,7 @@ import { rooms } from './realtime/rooms.js'
 import { startMedia } from './media-startup.js'
 import { bootServices, closeServices, createServices, type Services } from './services/services.js'
 import { bootManagement, closeManagement, createManagement, type Management } from './services/management.js'
+import { closeOffers, createOffers, type Offers } from './services/offers.js'
 import { LIMITS } from '../web/protocol/limits.js'
 
 export interface Parley {
@@ -31,6 +32,8 @@ export interface Parley {
   services: Services
   /** archive, reports, billing, audit, API keys, webhooks, metrics */
   management: Management
+  /** proactive offers: carts, offer rules, offers */
+  offers: Offers
   db: Database
   log: Logger
   config: Config
@@ -95,6 +98,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
   management.team.onSessionsRevoked = (sessionIds) => {
     for (const sessionId of sessionIds) agentNsp.in(rooms.session(sessionId)).disconnectSockets(true)
   }
+  const offers = createOffers(db, services, management, config, log.child({ part: 'offers' }))
   await bootServices(services)
   await bootManagement(management)
 
@@ -112,6 +116,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     onLogout: (sessionId) => agentNsp.in(rooms.session(sessionId)).disconnectSockets(true),
     isReady: () => ready,
     management,
+    offers,
     metricsToken: config.METRICS_TOKEN,
     apiRatePerMinute: config.API_RATE_PER_MINUTE,
   })
@@ -133,6 +138,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     demoCredentials,
     services,
     management,
+    offers,
     db,
     log,
     config,
@@ -142,6 +148,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
         await new Promise<void>((resolve) => io.close(() => resolve()))
         await new Promise<void>((resolve) => (shopServer ? shopServer.close(() => resolve()) : resolve()))
         shopServer?.closeAllConnections()
+        await closeOffers(offers)
         await closeManagement(management)
         await closeServices(services)
         gateway?.close()

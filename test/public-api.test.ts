@@ -133,7 +133,7 @@ describe('the OpenAPI document', () => {
     expect(doc.openapi).toBe('3.1.0')
     expect(doc.servers).toEqual([{ url: `${parley.url}/api/v1` }])
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((method) => `${method.toUpperCase()} ${path}`)).sort()
-    expect(documented).toEqual(['GET /agents', 'GET /agents/{id}', 'GET /channels', 'GET /channels/{id}', 'GET /channels/{id}/transcript', 'GET /usage'])
+    expect(documented).toEqual(['GET /agents', 'GET /agents/{id}', 'GET /channels', 'GET /channels/{id}', 'GET /channels/{id}/transcript', 'GET /usage', 'POST /carts/events'])
     // every documented path answers (401 without a key, not 404), and an undocumented one does not
     for (const entry of documented) {
       const path = entry.split(' ')[1]!.replace('{id}', 'x')

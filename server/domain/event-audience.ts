@@ -1,6 +1,6 @@
 /**
  * Who may receive each channel event. Most events are for everyone in the channel; whispers,
- * the pages participants view and a monitoring supervisor's comings and goings are for the
+ * the pages participants view, the shopper's cart and a monitoring supervisor's comings and goings are for the
  * channel's staff only; a sidebar message is for its two participants. Pure: the notifier
  * (fan-out) and the resume path (replay) both ask here, so they cannot disagree.
  */
@@ -20,6 +20,8 @@ export function audienceOf(event: ChannelEvent): EventAudience {
   switch (event.type) {
     case 'whisper.message':
     case 'page.viewed':
+    // the cart with the merchant's margins: for agents, not shown back to the shopper
+    case 'cart.updated':
       return STAFF
     case 'participant.joined':
     case 'participant.left':

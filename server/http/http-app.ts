@@ -6,10 +6,14 @@ import type { Logger } from '../log.js'
 import type { Database } from '../store/database.js'
 import type { Services } from '../services/services.js'
 import type { Management } from '../services/management.js'
+import type { Offers } from '../services/offers.js'
 import { archiveRoutes } from './archive-routes.js'
 import { auditFallback } from './audit-actor.js'
 import { billingRoutes } from './billing-routes.js'
+import { cartApiRoutes } from './cart-api-routes.js'
+import { cartRoutes } from './cart-routes.js'
 import { integrationRoutes } from './integration-routes.js'
+import { offerRuleRoutes } from './offer-rule-routes.js'
 import { httpMetrics, metricsRoutes } from './metrics-routes.js'
 import { publicApiRoutes } from './public-api-routes.js'
 import { reportRoutes } from './report-routes.js'
@@ -36,6 +40,8 @@ export interface HttpAppOptions {
   isReady: () => boolean
   /** archive, reports, billing, audit, API keys, webhooks, metrics */
   management: Management
+  /** proactive offers (cart events, offer rules, the shopper's answers) */
+  offers?: Offers
   /** when set, /metrics needs it as a bearer token */
   metricsToken?: string
   /** public API requests per key and minute */
@@ -66,6 +72,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(metricsRoutes(options.management.metrics, options.metricsToken))
 
   app.use('/api/widget', widgetRoutes(services, options.management.hours))
+  if (options.offers) app.use('/api/widget', cartRoutes(services, options.offers))
   app.use('/api/auth', requireSameOrigin(options.isOwnOrigin), authRoutes(services, { secureCookies: options.secureCookies, onLogout: options.onLogout }))
   const { management } = options
   app.use(
@@ -80,7 +87,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use('/api/archive', requireSameOrigin(options.isOwnOrigin), archiveRoutes(services, management, options.db))
   app.use('/api/reports', requireSameOrigin(options.isOwnOrigin), reportRoutes(services, management, options.db))
   app.use('/api/billing', requireSameOrigin(options.isOwnOrigin), auditFallback(management.audit, services, log), billingRoutes(services, management, options.db))
-  app.use('/api/v1', publicApiRoutes(management, options.db, options.publicUrl, options.apiRatePerMinute ?? 600))
+  if (options.offers) app.use('/api/admin', requireSameOrigin(options.isOwnOrigin), offerRuleRoutes(services, options.offers, management.billing, management.audit))
+  app.use('/api/v1', publicApiRoutes(management, options.db, options.publicUrl, options.apiRatePerMinute ?? 600, options.offers ? cartApiRoutes(options.offers) : []))
   app.use('/api/admin/trunks', requireSameOrigin(options.isOwnOrigin), trunkRoutes(services, options.db))
   app.use('/api', notFound())
 

@@ -55,7 +55,8 @@ export function openApiDocument(routes: readonly ApiRoute[], serverUrl: string):
         description: route.description,
         tags: [route.tag],
         parameters: parameters(route),
-        responses: { '200': { description: 'OK', content: { 'application/json': { schema: schemaOf(route.response, 'output') } } }, ...errors },
+        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } } : {}),
+        responses: { [String(route.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: schemaOf(route.response, 'output') } } }, ...errors },
       },
     }
   }
@@ -69,7 +70,7 @@ export function openApiDocument(routes: readonly ApiRoute[], serverUrl: string):
     },
     servers: [{ url: serverUrl }],
     security: [{ apiKey: [] }],
-    tags: [{ name: 'Channels' }, { name: 'Usage' }, { name: 'Agents' }],
+    tags: [...new Set(['Channels', 'Usage', 'Agents', ...routes.map((route) => route.tag)])].map((name) => ({ name })),
     paths,
     components: { schemas, securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'pk_...', description: 'An API key of the tenant' } } },
   }

@@ -22,7 +22,7 @@ declare module 'express-serve-static-core' {
 
 /** One documented route: OpenAPI path syntax (`/channels/{id}`). */
 export interface ApiRoute {
-  method: 'get'
+  method: 'get' | 'post'
   path: string
   operationId: string
   summary: string
@@ -30,6 +30,10 @@ export interface ApiRoute {
   tag: string
   params?: z.ZodObject
   query?: z.ZodObject
+  /** JSON request body (POST) */
+  body?: z.ZodType
+  /** the success status (200 by default) */
+  status?: number
   response: z.ZodType
   handler: (req: Request) => Promise<unknown>
 }
@@ -159,9 +163,10 @@ export function publicApiTable(management: Management, db: Database): ApiRoute[]
   ]
 }
 
-export function publicApiRoutes(management: Management, db: Database, publicUrl: () => string, perMinute: number): Router {
+/** `extra`: routes other parts register (the carts endpoint of proactive offers). */
+export function publicApiRoutes(management: Management, db: Database, publicUrl: () => string, perMinute: number, extra: readonly ApiRoute[] = []): Router {
   const router = Router()
-  const table = publicApiTable(management, db)
+  const table = [...publicApiTable(management, db), ...extra]
   router.get('/openapi.json', (_req, res) => {
     res.set('Access-Control-Allow-Origin', '*')
     res.json(openApiDocument(table, `${publicUrl()}/api/v1`))
@@ -187,7 +192,8 @@ export function publicApiRoutes(management: Management, db: Database, publicUrl:
   for (const route of table) {
     router[route.method](route.path.replace(/\{(\w+)\}/g, ':$1'), async (req, res) => {
       res.set('Cache-Control', 'no-store')
-      res.json(await route.handler(req))
+      const body = await route.handler(req)
+      res.status(route.status ?? 200).json(body)
     })
   }
   return router

@@ -194,7 +194,8 @@ export class ChannelService {
     for (const p of [visitor, host]) {
       await this.events.append({ channelId: channel.id, type: 'participant.joined', author: system, payload: { participantId: p.id, role: p.role, name: p.name } }, now)
     }
-    await this.events.append({ channelId: channel.id, type: 'chat.message', author: { role: 'visitor', participantId: visitor.id, name: visitor.name }, payload: { text: request.question } }, now)
+    // a proactive offer has no question: the shopper said yes, and wrote nothing yet
+    if (request.question) await this.events.append({ channelId: channel.id, type: 'chat.message', author: { role: 'visitor', participantId: visitor.id, name: visitor.name }, payload: { text: request.question } }, now)
     this.notifier.channelJoined({ kind: 'visitor', visitorId: request.visitorId }, await this.view(channel, visitor.id, 'visitor'))
     this.notifier.channelJoined({ kind: 'agent', agentId: agent.id }, await this.view(channel, host.id, 'agent'))
     return channel

@@ -3,6 +3,7 @@
  * per-channel `seq`; clients render in seq order and resume after their highest seq.
  */
 
+import type { CartEventPayloads } from './cart.js'
 import type { PhoneEventPayloads } from './phone.js'
 
 /** Who can take part in a channel. */
@@ -14,7 +15,7 @@ export type ChannelEndReason = 'agent_left' | 'visitor_left' | 'visitor_gone' | 
 /** Why a participant left a channel. */
 export type LeaveReason = 'left' | 'gone' | 'channel_ended'
 
-export interface ChannelEventPayloads extends PhoneEventPayloads {
+export interface ChannelEventPayloads extends PhoneEventPayloads, CartEventPayloads {
   'channel.opened': { question: string; pageUrl: string | null }
   /** `silent`: a supervisor monitoring (staff only); `barged`: a monitoring supervisor joined visibly */
   'participant.joined': { participantId: string; role: ParticipantRole; name: string; silent?: boolean; barged?: boolean }
