@@ -9,6 +9,9 @@
  *   (bench/wait-simulation.ts)
  * - media: forwarding CPU against bare mediasoup, start-video-to-first-frame in Chromium
  *   (bench/media.ts → media.json); `npm run bench -- media` runs only that part
+ * - SIP: calls per second with RTP through our bridge against sipp's own UAS, and the time
+ *   from a visitor's media failure to the INVITE to their phone (bench/sip.ts → sip.json;
+ *   `npm run bench -- sip`)
  *
  * The servers run in their own processes; this process is the load generator. Both systems
  * are set up first, then measured in alternating windows (relay, Parley, relay, ...) so that
@@ -28,6 +31,7 @@ import { newId } from '../server/store/ids.js'
 import type { ChannelEvent } from '../web/protocol/channel-event.js'
 import { connect, inBatches, percentile, round, startChild, stopChild } from './bench-process.js'
 import { runLeadBench } from './lead-fanout.js'
+import { runSipBench } from './sip.js'
 import { runMediaBench } from './media.js'
 import { measureRoutingLatency } from './routing-latency.js'
 import { simulateDay } from './wait-simulation.js'
@@ -188,6 +192,9 @@ async function parley(dir: string): Promise<Topology> {
   const databaseUrl = await prepareParleyDatabase(dir)
   const { child, url } = await startChild('server/main.ts', { PORT: '0', SHOP_PORT: '-1', DATABASE_URL: databaseUrl, DATA_DIR: dir, SEED_DEMO: '0', LOG_LEVEL: 'warn' })
   const agents: Socket[] = []
+  const visitors: Socket[] = []
+  const channelIds: string[] = []
+  try {
   await inBatches(
     Array.from({ length: AGENTS }, (_, i) => i),
     4,
@@ -205,9 +212,28 @@ async function parley(dir: string): Promise<Topology> {
       agents[i] = agent
     },
   )
-  const visitors: Socket[] = []
-  const channelIds: string[] = []
-  // One at a time, so the queue head is always offered to the chosen agent (FIFO offers).
+  // The router offers each request to one agent (longest idle first): that agent accepts it.
+  // NOTE: the offer can arrive before the visitor's ack, so offers are kept until asked for.
+  const offeredTo = new Map<string, Socket>()
+  const waiting = new Map<string, (agent: Socket) => void>()
+  for (const agent of agents) {
+    agent.on('request:offered', (request: { id: string }) => {
+      const waiter = waiting.get(request.id)
+      if (waiter) waiter(agent)
+      else offeredTo.set(request.id, agent)
+    })
+  }
+  const offerOf = (requestId: string) =>
+    offeredTo.get(requestId) ??
+    new Promise<Socket>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no agent was offered request ${requestId} (${offeredTo.size} other offers unclaimed)`)), 10_000)
+      waiting.set(requestId, (agent) => {
+        clearTimeout(timer)
+        waiting.delete(requestId)
+        resolve(agent)
+      })
+    })
+  // One at a time, so every offer is answered before the next request comes.
   await inBatches(
     Array.from({ length: CHANNELS }, (_, i) => i),
     1,
@@ -216,11 +242,21 @@ async function parley(dir: string): Promise<Topology> {
       visitors[channel] = visitor
       const created = await visitor.emitWithAck('request:create', { clientRequestId: `bench-${channel}`, question: `channel ${channel}`, pageUrl: null })
       if (!created.ok) throw new Error(created.error.message)
-      const accepted = await agents[channel % AGENTS]!.emitWithAck('request:accept', { requestId: created.data.request.id })
+      const agent = await Promise.resolve(offerOf(created.data.request.id)).catch((error: Error) => {
+        throw new Error(`channel ${channel}: ${error.message}`)
+      })
+      offeredTo.delete(created.data.request.id)
+      const accepted = await agent.emitWithAck('request:accept', { requestId: created.data.request.id })
       if (!accepted.ok) throw new Error(`accept failed: ${accepted.error.message}`)
       channelIds[channel] = accepted.data.channel.id
     },
   )
+  } catch (error) {
+    // a failed setup must not leave the server behind
+    for (const socket of [...agents, ...visitors]) socket?.close()
+    await stopChild(child)
+    throw error
+  }
   const topology: Topology = {
     name: 'parley',
     serverPid: child.pid!,
@@ -250,6 +286,7 @@ function loaderSize(): { bytes: number; gzipBytes: number; budgetGzipBytes: numb
 async function main(): Promise<void> {
   if (process.argv[2] === 'media') return runMediaBench(root)
   if (process.argv[2] === 'lead') return runLeadBench(root)
+  if (process.argv[2] === 'sip') return runSipBench(root)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'))
   try {
     const widgetLoader = loaderSize()
@@ -266,10 +303,12 @@ async function main(): Promise<void> {
     }
     console.log(`wait estimate MAE over ${days.length} simulated days: ours ${waitEstimate.oursMaeSec} s, baseline ${waitEstimate.baselineMaeSec} s`)
     console.log(`chat fan-out: ${CHANNELS} channels, ${RATE} msg/s, ${ROUNDS} alternating windows of ${SECONDS} s per system`)
-    const systems = [await bareRelay(), await parley(dir)]
-    const windows = new Map<string, Window[]>(systems.map((s) => [s.name, []]))
+    const systems: Topology[] = []
+    const windows = new Map<string, Window[]>([['relay', []], ['parley', []]])
     const roundRatios: number[] = []
     try {
+      systems.push(await bareRelay())
+      systems.push(await parley(dir))
       for (let index = 0; index < ROUNDS; index++) {
         const p99s: Record<string, number> = {}
         for (const system of index % 2 === 0 ? systems : [...systems].reverse()) {
@@ -318,6 +357,7 @@ async function main(): Promise<void> {
   }
   await runLeadBench(root)
   await runMediaBench(root)
+  await runSipBench(root)
 }
 
 await main()

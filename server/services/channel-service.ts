@@ -150,8 +150,9 @@ export class ChannelService {
   /**
    * Accept a queued request: atomically move it to accepted and create the channel with the
    * visitor and the agent in it. ConflictError when someone else got there first.
+   * `onTaken` runs once the request is stored as accepted, before the agent's load changes.
    */
-  async openForRequest(request: AcceptedRequest, agent: AgentRuntime): Promise<OpenChannel> {
+  async openForRequest(request: AcceptedRequest, agent: AgentRuntime, onTaken: () => void = () => {}): Promise<OpenChannel> {
     const now = new Date()
     const channel: OpenChannel = {
       id: newId('ch'),
@@ -183,6 +184,9 @@ export class ChannelService {
       })
     })
     this.open.set(channel.id, channel)
+    // NOTE: the router must hear the request is taken before the agent's new load (which may
+    // make them busy): a busy agent's ringing offer would otherwise be passed to someone else.
+    onTaken()
     await this.agents.trackChannel(agent.id, channel.id, channel.kind, true)
 
     const system = { role: 'system' as const }

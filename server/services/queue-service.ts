@@ -233,10 +233,12 @@ export class QueueService {
     const channel = await this.channels.openForRequest(
       { id: request.id, tenantId, visitorId: request.visitor.id, visitorName: request.visitor.displayName, question: request.question, pageUrl: request.pageUrl, kind: request.kind, queueId: request.queue?.id ?? null },
       agent,
+      () => {
+        this.requests.delete(requestId)
+        if (request.queue) this.estimator.recordAnswer(request.queue.id, (Date.now() - (offer.expiresAt - this.engine.settingsOf(tenantId).ringTimeoutMs)) / 1000, request.defaultHandleTimeSec)
+        this.engine.submit(tenantId, { type: 'offer-accepted', at: Date.now(), requestId, agentId })
+      },
     )
-    this.requests.delete(requestId)
-    if (request.queue) this.estimator.recordAnswer(request.queue.id, (Date.now() - (offer.expiresAt - this.engine.settingsOf(tenantId).ringTimeoutMs)) / 1000, request.defaultHandleTimeSec)
-    this.engine.submit(tenantId, { type: 'offer-accepted', at: Date.now(), requestId, agentId })
     this.notifier.requestUpdated(request.visitor.id, { ...this.view(request), status: 'accepted', position: null, estimate: null, overflow: false, channelId: channel.id })
     return channel
   }
