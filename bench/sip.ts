@@ -51,8 +51,9 @@ interface Step {
   inviteRetransmissions: number | null
   /** zero failed calls at (nearly) the asked rate */
   passed: boolean
-  /** ours only: calls the bridge saw end normally, the INVITE rate it received, its CPU share and event-loop lag */
+  /** ours only: calls the bridge saw end normally (and how all ended), the INVITE rate it received, its CPU share and event-loop lag */
   completed?: number
+  endReasons?: Record<string, number>
   receivedCallsPerSecond?: number
   cpuShare?: number
   eventLoopLagP99Ms?: number
@@ -155,16 +156,18 @@ async function bridgeUnderTest() {
   const bridge = await createSipBridge({ log: pino({ level: 'silent' }), trunks: [{ id: 'bench', host: '127.0.0.1', callerId: '+15550001111', dids: [DID], allowFrom: ['127.0.0.1'], inboundAnswerTimeoutSec: 30 }] })
   let completed = 0
   const arrivals: number[] = []
+  const endReasons: Record<string, number> = {}
   bridge.onIncomingCall(async (call: IncomingCall) => {
     arrivals.push(performance.now())
     const rtp = await echoSocket()
     void call.whenEnded().then((ended) => {
+      endReasons[ended.reason] = (endReasons[ended.reason] ?? 0) + 1
       if (ended.reason === 'hangup-remote') completed++
       rtp.close()
     })
     await call.answer({ rtp: { localIp: '127.0.0.1', localPort: rtp.address().port } }).catch(() => rtp.close())
   })
-  return { bridge, port: bridge.address('bench').port, completed: () => completed, arrivals }
+  return { bridge, port: bridge.address('bench').port, completed: () => completed, arrivals, endReasons }
 }
 
 function stepOf(rate: number, calls: number, result: StepResult): Step {
@@ -198,6 +201,7 @@ async function capacity(dir: string) {
       if (!oursDone) {
         const before = bridge.completed()
         bridge.arrivals.length = 0
+        for (const key of Object.keys(bridge.endReasons)) delete bridge.endReasons[key]
         const lag = monitorEventLoopDelay({ resolution: 10 })
         lag.enable()
         const cpu = process.cpuUsage()
@@ -210,6 +214,7 @@ async function capacity(dir: string) {
         const step: Step = {
           ...stepOf(rate, perStep, result),
           completed: bridge.completed() - before,
+          endReasons: { ...bridge.endReasons },
           receivedCallsPerSecond: bridge.arrivals.length > 1 ? round((bridge.arrivals.length - 1) / span) : 0,
           cpuShare: round((used.user + used.system) / 1000 / (performance.now() - wall)),
           eventLoopLagP99Ms: round(lag.percentile(99) / 1e6),
