@@ -4,7 +4,8 @@
 //   assets/*.js               the widget's chat panel and the consoles, ESM with shared chunks
 //   agent/index.html          the agent console page
 // The loader gets the chat panel's entry and chunk list (with sizes) baked in, so it can
-// fetch them with a real byte-progress indicator when the visitor clicks.
+// fetch them with a real byte-progress indicator when the visitor clicks, and the entry of
+// the proactive offer card (imported only when an offer arrives).
 import * as esbuild from 'esbuild'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -28,6 +29,7 @@ const common = {
 /** Page entries (ESM, code-split): name -> source. */
 const entries = {
   'widget-panel': 'web/widget/chat-panel.ts',
+  'widget-offer': 'web/widget/offer-card.ts',
   'agent-console': 'web/agent/agent-console.ts',
 }
 
@@ -64,7 +66,7 @@ async function build() {
     entryPoints: [path.join(root, 'web/widget/loader.ts')],
     outfile: path.join(out, 'widget.js'),
     format: 'iife',
-    define: { __PARLEY_PANEL__: JSON.stringify({ entry: rel(panel), files: panelFiles }) },
+    define: { __PARLEY_PANEL__: JSON.stringify({ entry: rel(panel), files: panelFiles }), __PARLEY_OFFER__: JSON.stringify(rel(entryFile('widget-offer'))) },
   })
 
   const agentEntry = rel(entryFile('agent-console'))

@@ -7,6 +7,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit'
 import type { ChannelSync } from '../shared/channel-sync.js'
 import { CallControls, callControlsStyles } from './call-controls.js'
+import { cartSummaryStyles, renderCartSummary } from './cart-summary.js'
 import { PhoneControls, phoneControlsStyles } from './phone-controls.js'
 import { ChannelComposer } from './channel-composer.js'
 import { channelViewStyles } from './channel-view-styles.js'
@@ -31,7 +32,7 @@ export class ChannelView extends LitElement {
     active: { type: Boolean, reflect: true },
   }
 
-  static override styles = [baseStyles, channelViewStyles, callControlsStyles, phoneControlsStyles]
+  static override styles = [baseStyles, channelViewStyles, callControlsStyles, phoneControlsStyles, cartSummaryStyles]
 
   /** The chat state of every channel; this element shows `channelId`'s. */
   sync: ChannelSync | null = null
@@ -64,6 +65,7 @@ export class ChannelView extends LitElement {
                 : html`<span class="page">${displayUrl(view.pageUrl, 100)}</span>`
               : nothing}
           </div>
+          ${renderCartSummary(state.events)}
         </div>
         <div class="actions">
           ${ended

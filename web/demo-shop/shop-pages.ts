@@ -32,26 +32,34 @@ const STYLE = `
   td, th { padding: 10px 14px; border-bottom: 1px solid #eef0f5; text-align: left; }
 `
 
-/** slug -> category and price, so every page can tell Parley what is in the cart */
-const CATALOGUE = JSON.stringify(Object.fromEntries(PRODUCTS.map((p) => [p.slug, { category: p.category, priceCents: p.priceCents }])))
+/** slug -> name, category and price, so every page can tell Parley what is in the cart */
+const CATALOGUE = JSON.stringify(Object.fromEntries(PRODUCTS.map((p) => [p.slug, { name: p.name, category: p.category, priceCents: p.priceCents }])))
 
 // NOTE: widget.js loads async, so the cart goes through window.ParleyQueue: the loader runs
-// what is queued when it starts and runs later pushes at once.
+// what is queued when it starts and runs later pushes at once. The whole cart goes with
+// setCart on every page (with the shop's own cart id), single steps with cartEvent.
 const CART_SCRIPT = `
   const CART = 'velo-cart';
   const CATALOGUE = ${CATALOGUE};
+  const parley = (call) => (window.ParleyQueue = window.ParleyQueue || []).push(call);
   const read = () => { try { return JSON.parse(localStorage.getItem(CART) || '[]') } catch { return [] } };
   const write = (items) => { localStorage.setItem(CART, JSON.stringify(items)); count(); tellParley() };
   const count = () => { const n = read().reduce((s, i) => s + i.qty, 0); const el = document.querySelector('[data-cart-count]'); if (el) el.textContent = String(n) };
+  const cartId = () => localStorage.getItem('velo-cart-id') || (localStorage.setItem('velo-cart-id', 'velo-' + Math.random().toString(36).slice(2)), localStorage.getItem('velo-cart-id'));
+  const item = (slug, quantity) => ({ sku: slug, name: CATALOGUE[slug].name, category: CATALOGUE[slug].category, price: CATALOGUE[slug].priceCents / 100, quantity });
+  const cartValue = () => read().filter((i) => CATALOGUE[i.slug]).reduce((s, i) => s + CATALOGUE[i.slug].priceCents * i.qty, 0) / 100;
   const tellParley = () => {
     const items = read().filter((i) => CATALOGUE[i.slug]);
     const categories = [...new Set(items.map((i) => CATALOGUE[i.slug].category))];
-    const value = items.reduce((s, i) => s + CATALOGUE[i.slug].priceCents * i.qty, 0) / 100;
-    (window.ParleyQueue = window.ParleyQueue || []).push((parley) => parley.setCart({ categories, value }));
+    parley((p) => p.setCart({ cartId: cartId(), items: items.map((i) => item(i.slug, i.qty)), categories, value: cartValue(), currency: 'EUR' }));
   };
   document.addEventListener('click', (e) => {
     const add = e.target.closest('[data-add]');
-    if (add) { const items = read(); const found = items.find((i) => i.slug === add.dataset.add); if (found) found.qty++; else items.push({ slug: add.dataset.add, qty: 1 }); write(items); add.textContent = 'Added ✓' }
+    if (add) {
+      const items = read(); const found = items.find((i) => i.slug === add.dataset.add); if (found) found.qty++; else items.push({ slug: add.dataset.add, qty: 1 });
+      parley((p) => p.cartEvent && p.cartEvent('item_added', { item: item(add.dataset.add, 1) }));
+      write(items); add.textContent = 'Added ✓';
+    }
   });
   count();
   tellParley();
@@ -62,7 +70,7 @@ function layout(options: ShopPageOptions, title: string, body: string, extraScri
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,"><title>${escapeHtml(title)} · Velo Shop</title><style>${STYLE}</style></head>
 <body>
-<header><a class="logo" href="/">Velo Shop</a><nav><a href="/">Bikes &amp; gear</a><a href="/cart" data-test="cart-link">Cart (<span data-cart-count>0</span>)</a></nav></header>
+<header><a class="logo" href="/">Velo Shop</a><nav><a href="/">Bikes &amp; gear</a><a href="/cart" data-test="cart-link" data-parley-keep-clear>Cart (<span data-cart-count>0</span>)</a></nav></header>
 <main>${body}</main>
 <script>${CART_SCRIPT}${extraScript}</script>
 <script src="${escapeHtml(options.parleyUrl)}/widget.js" data-tenant="${escapeHtml(options.tenant)}" async></script>
@@ -97,24 +105,45 @@ export function cartPage(options: ShopPageOptions): string {
     for (const r of rows) { const tr = document.createElement('tr'); for (const c of r) { const td = document.createElement('td'); td.textContent = String(c); tr.append(td) } body.append(tr) }
     if (rows.length === 0) body.innerHTML = '<tr><td colspan="3">Your cart is empty.</td></tr>';
     document.querySelector('[data-test=empty-cart]').addEventListener('click', () => { write([]); body.innerHTML = '<tr><td colspan="3">Your cart is empty.</td></tr>' });
+    if (rows.length) parley((p) => p.cartEvent && p.cartEvent('checkout_step', { step: 'cart' }));
   `
   return layout(
     options,
     'Cart',
     `<h1>Your cart</h1><table><thead><tr><th>Product</th><th>Qty</th><th>€</th></tr></thead><tbody data-cart-rows></tbody></table>
-     <p><a class="buy" href="/checkout" data-test="checkout" style="display:inline-block;text-decoration:none">Checkout</a> <button class="buy" data-test="empty-cart" style="background:#fff;color:#1d2433;border:1px solid #c9d1e0">Empty cart</button></p>`,
+     <p><a class="buy" href="/checkout" data-test="checkout" data-parley-keep-clear style="display:inline-block;text-decoration:none">Checkout</a> <button class="buy" data-test="empty-cart" style="background:#fff;color:#1d2433;border:1px solid #c9d1e0">Empty cart</button></p>`,
     render,
   )
 }
 
-/** The checkout form: address fields an agent may help fill, card and password fields nobody else may touch. */
+/**
+ * The checkout form: address fields an agent may help fill, card and password fields nobody
+ * else may touch. It tells Parley the checkout steps; paying with a card number ending in
+ * 0002 fails (a declined card, to try payment-failure offers), any other completes the order.
+ */
 export function checkoutPage(options: ShopPageOptions): string {
+  const pay = `
+    const form = document.getElementById('checkout-form');
+    if (read().length) parley((p) => p.cartEvent && p.cartEvent('checkout_step', { step: 'checkout' }));
+    document.getElementById('card-number').addEventListener('focus', () => parley((p) => p.cartEvent && p.cartEvent('checkout_step', { step: 'payment' })), { once: true });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const declined = /0002$/.test(document.getElementById('card-number').value.replace(/\\D/g, ''));
+      document.querySelector('[data-test=declined]').hidden = !declined;
+      document.querySelector('[data-test=paid]').hidden = declined;
+      if (declined) return parley((p) => p.cartEvent && p.cartEvent('payment_failed', { reason: 'card declined' }));
+      const value = cartValue();
+      parley((p) => p.cartEvent && p.cartEvent('order_completed', { orderId: 'velo-' + Date.now(), value }));
+      localStorage.removeItem('velo-cart-id');
+      write([]);
+    });
+  `
   const field = (id: string, label: string, attrs: string) =>
     `<label style="display:flex;flex-direction:column;gap:4px;margin-bottom:12px">${label}<input id="${id}" name="${id}" ${attrs} style="padding:8px;border:1px solid #c9d1e0;border-radius:6px;font:inherit"></label>`
   return layout(
     options,
     'Checkout',
-    `<h1>Checkout</h1><form class="card" id="checkout-form" style="max-width:520px" onsubmit="event.preventDefault(); document.querySelector('[data-test=paid]').hidden = false">
+    `<h1>Checkout</h1><form class="card" id="checkout-form" style="max-width:520px">
       <h2 style="margin-top:0">Delivery</h2>
       ${field('full-name', 'Full name', 'autocomplete="name"')}
       ${field('email', 'Email', 'type="email" autocomplete="email"')}
@@ -126,9 +155,11 @@ export function checkoutPage(options: ShopPageOptions): string {
       ${field('card-number', 'Card number', 'autocomplete="cc-number" inputmode="numeric"')}
       ${field('card-cvc', 'Security code', 'autocomplete="cc-csc" inputmode="numeric"')}
       ${field('account-password', 'Create a password (optional)', 'type="password" autocomplete="new-password"')}
-      <button class="buy" id="pay" type="submit" data-test="pay">Pay now</button>
+      <button class="buy" id="pay" type="submit" data-test="pay" data-parley-keep-clear>Pay now</button>
+      <p data-test="declined" hidden>Your card was declined. Please try another card.</p>
       <p data-test="paid" hidden>Thank you! (This is a demo: nothing was charged.)</p>
     </form>`,
+    pay,
   )
 }
 

@@ -4,14 +4,20 @@
  * budget. It shows the "Talk to us" button with live availability (one presence stream per
  * page, shared with the panel) and, on click, downloads the chat panel's chunks with a real
  * byte-progress bar before importing and mounting it. It also keeps what the shop tells it
- * (`Parley.setCart`) for the panel.
+ * (`Parley.setCart`) for the panel, reports cart events (`Parley.cartEvent`) to Parley and
+ * shows proactive offers (cart-reporter.ts; the offer card is a chunk loaded when one comes).
  */
 import type { PresenceView } from '../protocol/views.js'
+import type { CartEvent } from '../protocol/cart.js'
+import { cartReporter } from './cart-reporter.js'
+import type { OfferCardHandle, OfferCardOptions } from './offer-card.js'
 import type { CartInfo, PanelHandle, PanelModule, SiteOptions, TopicOption } from './panel-api.js'
 import { summarize } from './presence-summary.js'
 
 /** The chat panel's entry and the files it needs (entry last), baked in by scripts/build-web.mjs. */
 declare const __PARLEY_PANEL__: { entry: string; files: { path: string; bytes: number }[] }
+/** The offer card's entry (imported when a proactive offer arrives). */
+declare const __PARLEY_OFFER__: string
 
 /** What `GET {base}/api/widget/{tenant}/status` answers. */
 interface WidgetStatus {
@@ -30,8 +36,13 @@ export interface ParleyApi {
   open(): void
   /** Minimize the chat panel. */
   close(): void
-  /** Tell Parley what is in the cart (its categories become routing hints). */
-  setCart(cart: CartInfo): void
+  /**
+   * Tell Parley what is in the cart: categories become routing hints; with `items`, `value`,
+   * `currency` and your own `cartId` it is also the cart proactive offers look at.
+   */
+  setCart(cart: CartInfo & { cartId?: string; items?: unknown[]; currency?: string }): void
+  /** Report a cart event: item_added, item_removed, value, checkout_step, payment_failed, order_completed. */
+  cartEvent(type: CartEvent['type'], data?: object): void
 }
 
 /** Polling when the presence stream is unavailable: every 25-35 s (jitter spreads the load). */
@@ -179,9 +190,7 @@ function main(): void {
         calls,
         site,
         visitorToken: readToken(),
-        onToken: (token) => {
-          document.cookie = `${cookie}=${encodeURIComponent(token)}; Path=/; Max-Age=31536000; SameSite=Lax${location.protocol == 'https:' ? '; Secure' : ''}`
-        },
+        onToken: writeToken,
         pageUrl: location.href,
         onPresence: (listener) => {
           listeners.add(listener)
@@ -213,6 +222,10 @@ function main(): void {
     } finally {
       loading = false
     }
+  }
+
+  const writeToken = (token: string) => {
+    document.cookie = `${cookie}=${encodeURIComponent(token)}; Path=/; Max-Age=31536000; SameSite=Lax${location.protocol == 'https:' ? '; Secure' : ''}`
   }
 
   const readToken = () => {
@@ -315,12 +328,33 @@ function main(): void {
   try {
     cart = JSON.parse(sessionStorage.getItem(cartKey)!) || cart
   } catch {}
-  const setCart = (next: CartInfo) => {
+  const setCart: ParleyApi['setCart'] = (next) => {
     cart = { categories: Array.isArray(next?.categories) ? next.categories.map(String) : [], value: typeof next?.value == 'number' ? next.value : undefined }
     try {
       sessionStorage.setItem(cartKey, JSON.stringify(cart))
     } catch {}
+    reporter.snapshot(next ?? {})
   }
+
+  // Proactive offers: a card next to the button, unless the shopper is in the panel already.
+  let offerCard: OfferCardHandle | undefined
+  const reporter = cartReporter({
+    api,
+    token: readToken,
+    onToken: writeToken,
+    get,
+    put,
+    onOffer: (offer) => {
+      const token = readToken()
+      if (offerCard || !ready || !panel.hidden || !token) return
+      import(`${base}/${__PARLEY_OFFER__}`).then(
+        (module: { mountOffer(options: OfferCardOptions): OfferCardHandle }) =>
+          (offerCard = module.mountOffer({ root, anchor: launcher, offer, api, tenant, token, onAccepted: () => (put('active', '1'), open()), onGone: () => (offerCard = undefined) })),
+        (reason) => console.warn('[Parley] could not show an offer: ' + reason),
+      )
+    },
+    onOfferClosed: () => offerCard?.close(),
+  })
 
   const render = (status?: WidgetStatus) => {
     if (status?.tenant) {
@@ -378,7 +412,7 @@ function main(): void {
   launcher.onclick = open
   $('.h button').addEventListener('click', close)
   retry.onclick = load
-  const parley: ParleyApi = (window.Parley = { open, close, setCart })
+  const parley: ParleyApi = (window.Parley = { open, close, setCart, cartEvent: reporter.event })
   const queued = window.ParleyQueue
   window.ParleyQueue = { push: (call) => call(parley) }
   if (Array.isArray(queued))
