@@ -92,7 +92,7 @@ async function parley(root: string, dir: string): Promise<System> {
   await db.embedOrigin.create({ data: { id: newId('eo'), tenantId, origin: ORIGIN } })
   await db.agent.create({ data: { id: newId('ag'), tenantId, email: 'guide@bench.local', displayName: 'Guide', passwordHash: await hashPassword(PASSWORD) } })
   await db.$disconnect()
-  const { child, url } = await startChild('server/main.ts', { PORT: '0', SHOP_PORT: '-1', DATABASE_URL: databaseUrl, DATA_DIR: dir, SEED_DEMO: '0', LOG_LEVEL: 'warn' })
+  const { child, url } = await startChild('server/main.ts', { PORT: '0', SHOP_PORT: '-1', DATABASE_URL: databaseUrl, DATA_DIR: dir, SEED_DEMO: '0', LOG_LEVEL: 'warn', RATE_LIMITS: '0' })
   const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ tenant: 'tour', email: 'guide@bench.local', password: PASSWORD }) })
   if (login.status !== 200) throw new Error(`bench login failed: ${login.status}`)
   const agent = await connect(`${url}/agent`, { extraHeaders: { cookie: login.headers.get('set-cookie')!.split(';')[0]!, origin: url } })

@@ -190,7 +190,7 @@ async function prepareParleyDatabase(dir: string): Promise<string> {
 
 async function parley(dir: string): Promise<Topology> {
   const databaseUrl = await prepareParleyDatabase(dir)
-  const { child, url } = await startChild('server/main.ts', { PORT: '0', SHOP_PORT: '-1', DATABASE_URL: databaseUrl, DATA_DIR: dir, SEED_DEMO: '0', LOG_LEVEL: 'warn' })
+  const { child, url } = await startChild('server/main.ts', { PORT: '0', SHOP_PORT: '-1', DATABASE_URL: databaseUrl, DATA_DIR: dir, SEED_DEMO: '0', LOG_LEVEL: 'warn', RATE_LIMITS: '0' })
   const agents: Socket[] = []
   const visitors: Socket[] = []
   const channelIds: string[] = []

@@ -284,7 +284,7 @@ async function fallback(dir: string) {
   const uas = await Sipp.start({ scenario: 'uas', localPort: uasPort, mediaPort: await freePort({ span: 4, even: true }), rtpEcho: true, calls: FALLBACK_ROUNDS * 2, timeoutSec: 600 })
   const clock = await inviteClock(uasPort)
   const min = 30000 + Math.floor(Math.random() * 100) * 100
-  const config = loadConfig({ PORT: '0', SHOP_PORT: '0', DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'fallback.db')}`, DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', MEDIA: 'on', MEDIA_WORKERS: '1', MEDIA_MIN_PORT: String(min), MEDIA_MAX_PORT: String(min + 99) })
+  const config = loadConfig({ PORT: '0', SHOP_PORT: '0', DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, 'fallback.db')}`, DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', RATE_LIMITS: '0', MEDIA: 'on', MEDIA_WORKERS: '1', MEDIA_MIN_PORT: String(min), MEDIA_MAX_PORT: String(min + 99) })
   const { execFileSync } = await import('node:child_process')
   execFileSync(process.execPath, [path.join(import.meta.dirname, '../scripts/migrate.mjs'), '--quiet'], { env: { ...process.env, DATABASE_URL: config.DATABASE_URL }, stdio: ['ignore', 'ignore', 'inherit'] })
   const parley: Parley = await startParley(config, createLogger(config))

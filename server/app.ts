@@ -22,6 +22,7 @@ import { bootServices, closeServices, createServices, type Services } from './se
 import { bootManagement, closeManagement, createManagement, type Management } from './services/management.js'
 import { closeOffers, createOffers, type Offers } from './services/offers.js'
 import { LIMITS } from '../web/protocol/limits.js'
+import { createProtection, type Protection } from './protection.js'
 
 export interface Parley {
   /** Parley's public URL (API, widget, agent console) */
@@ -37,6 +38,8 @@ export interface Parley {
   db: Database
   log: Logger
   config: Config
+  /** rate limits and backpressure on slow sockets */
+  protection: Protection
   /** Stop listening, disconnect clients, write what is pending. Idempotent. */
   close(): Promise<void>
 }
@@ -102,6 +105,9 @@ export async function startParley(config: Config, log: Logger = createLogger(con
   await bootServices(services)
   await bootManagement(management)
 
+  const protection = createProtection(config, log.child({ part: 'protection' }))
+  protection.registerMetrics(management.metrics.registry)
+
   const ownOrigins = new Set<string>()
   const isOwnOrigin = (origin: string | undefined) => origin !== undefined && ownOrigins.has(origin.toLowerCase())
   let ready = false
@@ -112,15 +118,17 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     webRoot: WEB_ROOT,
     publicUrl: () => publicUrl,
     isOwnOrigin,
-    secureCookies: config.SECURE_COOKIES,
+    secureCookies: config.secureCookies,
     onLogout: (sessionId) => agentNsp.in(rooms.session(sessionId)).disconnectSockets(true),
     isReady: () => ready,
     management,
     offers,
     metricsToken: config.METRICS_TOKEN,
     apiRatePerMinute: config.API_RATE_PER_MINUTE,
+    traffic: protection.traffic,
   })
   httpServer.on('request', app)
+  protection.guard(visitorNsp, agentNsp)
   setUpVisitorNamespace(visitorNsp, services, log.child({ part: 'visitor-socket' }))
   setUpAgentNamespace(agentNsp, services, isOwnOrigin, log.child({ part: 'agent-socket' }))
 
@@ -142,10 +150,12 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     db,
     log,
     config,
+    protection,
     close() {
       closing ??= (async () => {
         ready = false
         await new Promise<void>((resolve) => io.close(() => resolve()))
+        await protection.close()
         await new Promise<void>((resolve) => (shopServer ? shopServer.close(() => resolve()) : resolve()))
         shopServer?.closeAllConnections()
         await closeOffers(offers)

@@ -9,6 +9,8 @@ import { z } from 'zod'
 
 const port = z.coerce.number().int().min(0).max(65535)
 const millis = z.coerce.number().int().min(10)
+/** a rate per minute */
+const rate = z.coerce.number().int().min(1).max(10_000_000)
 const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true')
 
 const schema = z.object({
@@ -68,6 +70,28 @@ const schema = z.object({
   WEBHOOK_ALLOW_PRIVATE: flag.default(false),
   /** public API requests per key and minute (more get 429 with Retry-After) */
   API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+  /** rate limits (token buckets, bursts of a quarter minute); off only for load tests from one address */
+  RATE_LIMITS: flag.default(true),
+  /** widget HTTP requests (/api/widget/...) per client address and minute, and per tenant */
+  WIDGET_RATE_PER_IP: rate.default(600),
+  WIDGET_RATE_PER_TENANT: rate.default(60_000),
+  /** visitor socket connections (handshakes) per client address and minute, and per tenant */
+  CONNECT_RATE_PER_IP: rate.default(120),
+  CONNECT_RATE_PER_TENANT: rate.default(12_000),
+  /** new requests (request:create) per client address and minute, and per tenant */
+  REQUEST_RATE_PER_IP: rate.default(60),
+  REQUEST_RATE_PER_TENANT: rate.default(3_000),
+  /** socket events of any kind per socket and minute (typing, acks, media signalling included) */
+  SOCKET_EVENT_RATE: rate.default(1_200),
+  /** channel writes (messages, leading, calls, phone) per visitor or agent and minute, and per tenant */
+  MESSAGE_RATE_PER_MEMBER: rate.default(600),
+  MESSAGE_RATE_PER_TENANT: rate.default(60_000),
+  /** a socket with more unsent packets than this gets no droppable signals (typing previews, speaker) */
+  SLOW_SOCKET_DROP_PACKETS: z.coerce.number().int().min(1).max(100_000).default(32),
+  /** a socket holding more unsent packets or bytes than these for SLOW_SOCKET_CLOSE_MS is disconnected (it resumes by seq) */
+  SLOW_SOCKET_CLOSE_PACKETS: z.coerce.number().int().min(2).max(1_000_000).default(1_000),
+  SLOW_SOCKET_CLOSE_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
+  SLOW_SOCKET_CLOSE_MS: millis.default(15_000),
   /** when set, GET /metrics needs `Authorization: Bearer <token>` */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** the SIP bridge to the phone (trunks are configured per tenant in the admin console) */
@@ -91,6 +115,8 @@ export interface Config extends Omit<Env, 'SECRET'> {
   /** absolute path of DATA_DIR */
   dataDir: string
   databaseProvider: 'sqlite' | 'postgres'
+  /** cookies get the Secure flag: SECURE_COOKIES, or a PUBLIC_URL on https */
+  secureCookies: boolean
 }
 
 export class ConfigError extends Error {
@@ -111,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     SECRET: values.SECRET ?? persistentSecret(dataDir),
     databaseProvider: values.DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgres',
+    secureCookies: values.SECURE_COOKIES || values.PUBLIC_URL?.startsWith('https:') === true,
   }
 }
 

@@ -87,8 +87,16 @@ export class PayloadTooLargeError extends ParleyError {
 
 export class RateLimitedError extends ParleyError {
   override name = 'RateLimitedError'
-  constructor(message = 'too many requests, slow down') {
+  /** `retryAfterMs`: when the client may try again (HTTP Retry-After, the socket ack's retry hint) */
+  constructor(
+    message = 'too many requests, slow down',
+    readonly retryAfterMs?: number,
+  ) {
     super('rate_limited', 429, message)
+  }
+
+  override toBody(): ErrorBody {
+    return this.retryAfterMs === undefined ? super.toBody() : { ...super.toBody(), retryAfterMs: this.retryAfterMs }
   }
 }
 

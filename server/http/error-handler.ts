@@ -1,6 +1,6 @@
 /** The one place HTTP errors become responses: `{ error: { code, message, issues? } }`. */
 import type { ErrorRequestHandler, RequestHandler } from 'express'
-import { NotFoundError, ParleyError, PayloadTooLargeError, ValidationError, toErrorBody } from '../errors.js'
+import { NotFoundError, ParleyError, PayloadTooLargeError, RateLimitedError, ValidationError, toErrorBody } from '../errors.js'
 import type { Logger } from '../log.js'
 
 export function notFound(): RequestHandler {
@@ -13,6 +13,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (!(translated instanceof ParleyError)) log.error({ err: error, method: req.method, path: req.path }, 'request failed')
     const status = translated instanceof ParleyError ? translated.status : 500
     if (res.headersSent) return void res.end()
+    if (translated instanceof RateLimitedError && translated.retryAfterMs !== undefined) res.set('Retry-After', String(Math.max(1, Math.ceil(translated.retryAfterMs / 1000))))
     res.status(status).json({ error: toErrorBody(translated) })
   }
 }

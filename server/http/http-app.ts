@@ -25,6 +25,8 @@ import { routingAdminRoutes } from './routing-admin-routes.js'
 import { errorHandler, notFound } from './error-handler.js'
 import { trunkRoutes } from './trunk-routes.js'
 import { widgetRoutes } from './widget-routes.js'
+import { widgetRateLimit } from './widget-rate-limit.js'
+import type { TrafficPolicy } from '../services/traffic-policy.js'
 
 export interface HttpAppOptions {
   services: Services
@@ -46,6 +48,8 @@ export interface HttpAppOptions {
   metricsToken?: string
   /** public API requests per key and minute */
   apiRatePerMinute?: number
+  /** rate limits on the widget endpoints (per address and tenant) */
+  traffic?: TrafficPolicy
 }
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
@@ -71,6 +75,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   })
   app.use(metricsRoutes(options.management.metrics, options.metricsToken))
 
+  if (options.traffic) app.use('/api/widget', widgetRateLimit(options.traffic))
   app.use('/api/widget', widgetRoutes(services, options.management.hours))
   if (options.offers) app.use('/api/widget', cartRoutes(services, options.offers))
   app.use('/api/auth', requireSameOrigin(options.isOwnOrigin), authRoutes(services, { secureCookies: options.secureCookies, onLogout: options.onLogout }))

@@ -7,4 +7,6 @@ export const rooms = {
   supervisors: (tenantId: string) => `supervisors:${tenantId}`,
   /** the sockets of one login session (closed on logout) */
   session: (sessionId: string) => `session:${sessionId}`,
+  /** sockets whose send buffer is backed up: droppable signals leave them out (socket-pressure.ts) */
+  congested: 'congested',
 }

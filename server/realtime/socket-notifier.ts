@@ -61,7 +61,8 @@ export class SocketNotifier implements Notifier {
     // Agents see the live text; visitors only see that someone types ('' still means "stopped").
     const { text: _text, ...withoutText } = signal
     const forVisitors = signal.text ? withoutText : signal
-    const except = exceptSocketId ? [exceptSocketId] : []
+    // Droppable: a backed-up socket gets no typing previews (rooms.congested).
+    const except = exceptSocketId ? [exceptSocketId, rooms.congested] : [rooms.congested]
     this.agents.to(room).except(except).emit('channel:typing', signal)
     if (!staffOnly) this.visitors.to(room).except(except).emit('channel:typing', forVisitors)
   }
@@ -112,8 +113,8 @@ export class SocketNotifier implements Notifier {
   }
 
   mediaSpeaker(channelId: string, participantId: string): void {
-    this.agents.to(rooms.channel(channelId)).emit('media:speaker', { channelId, participantId })
-    this.visitors.to(rooms.channel(channelId)).emit('media:speaker', { channelId, participantId })
+    this.agents.to(rooms.channel(channelId)).except(rooms.congested).emit('media:speaker', { channelId, participantId })
+    this.visitors.to(rooms.channel(channelId)).except(rooms.congested).emit('media:speaker', { channelId, participantId })
   }
 
   private memberSockets(member: Member) {

@@ -27,6 +27,8 @@ export interface ErrorBody {
   message: string
   /** field-level problems of a rejected payload */
   issues?: { path: string; message: string }[]
+  /** rate_limited: try again after this many milliseconds */
+  retryAfterMs?: number
 }
 
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody }

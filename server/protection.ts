@@ -1,0 +1,79 @@
+/**
+ * Limits and protection of one process: the rate limiter (in memory here; a shared store for
+ * several nodes is passed in), the traffic policy over it, and backpressure on slow sockets.
+ * app.ts creates it from the config, hands `traffic` to the HTTP app and guards the namespaces.
+ */
+import { Gauge, type Registry } from 'prom-client'
+import type { Namespace } from 'socket.io'
+import type { Config } from './config.js'
+import type { Logger } from './log.js'
+import { MemoryRateLimiter, type RateLimiter } from './services/rate-limiter.js'
+import { TrafficPolicy } from './services/traffic-policy.js'
+import { guardNamespace } from './realtime/socket-guard.js'
+import { SocketPressure } from './realtime/socket-pressure.js'
+
+export interface Protection {
+  limiter: RateLimiter
+  traffic: TrafficPolicy
+  pressure: SocketPressure
+  /** Rate-limit and watch the sockets of both namespaces (call before their own set-up). */
+  guard(visitors: Namespace<any, any, any, any>, agents: Namespace<any, any, any, any>): void
+  /** Refusals and slow sockets as Prometheus gauges. */
+  registerMetrics(registry: Registry): void
+  /** Idempotent. */
+  close(): Promise<void>
+}
+
+export function createProtection(config: Config, log: Logger, limiter: RateLimiter = new MemoryRateLimiter()): Protection {
+  const traffic = new TrafficPolicy(limiter, config)
+  const pressure = new SocketPressure(
+    {
+      dropAbovePackets: config.SLOW_SOCKET_DROP_PACKETS,
+      closeAbovePackets: config.SLOW_SOCKET_CLOSE_PACKETS,
+      closeAboveBytes: config.SLOW_SOCKET_CLOSE_BYTES,
+      closeAfterMs: config.SLOW_SOCKET_CLOSE_MS,
+    },
+    log.child({ part: 'socket-pressure' }),
+  )
+  let closed: Promise<void> | null = null
+  return {
+    limiter,
+    traffic,
+    pressure,
+    guard(visitors, agents) {
+      const socketLog = log.child({ part: 'socket-guard' })
+      guardNamespace(visitors, { traffic, pressure, log: socketLog, limitHandshakes: true })
+      guardNamespace(agents, { traffic, pressure, log: socketLog, limitHandshakes: false })
+    },
+    registerMetrics(registry) {
+      new Gauge({
+        name: 'parley_rate_limited_total',
+        help: 'Requests and socket events refused by a rate limit since start, by limit',
+        labelNames: ['limit'] as const,
+        registers: [registry],
+        collect() {
+          this.reset()
+          for (const [limit, count] of traffic.refused) this.set({ limit }, count)
+        },
+      })
+      new Gauge({
+        name: 'parley_slow_sockets',
+        help: 'Sockets whose send buffer is backed up now (droppable signals skipped), and cut since start',
+        labelNames: ['state'] as const,
+        registers: [registry],
+        collect() {
+          const stats = pressure.stats()
+          this.set({ state: 'congested' }, stats.congested)
+          this.set({ state: 'cut_total' }, stats.cut)
+        },
+      })
+    },
+    close() {
+      closed ??= (async () => {
+        pressure.close()
+        await limiter.close()
+      })()
+      return closed
+    },
+  }
+}
