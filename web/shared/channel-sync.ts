@@ -44,6 +44,7 @@ export class ChannelSync {
   private readonly flushing = new Set<string>()
   private readonly ackSent = new Map<string, number>()
   private readonly ackTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly changed = new Set<string>()
   private closed = false
   private readonly typingTtlMs: number
@@ -173,8 +174,9 @@ export class ChannelSync {
     socket.off('channel:event', this.onEvent)
     socket.off('channel:typing', this.onTyping)
     socket.off('channel:acked', this.onAcked)
-    for (const timer of this.ackTimers.values()) clearTimeout(timer)
+    for (const timer of [...this.ackTimers.values(), ...this.retryTimers.values()]) clearTimeout(timer)
     this.ackTimers.clear()
+    this.retryTimers.clear()
     this.listeners.clear()
   }
 
@@ -281,7 +283,11 @@ export class ChannelSync {
           const answer = await this.link.request<SendResult>('chat:send', { channelId, clientMsgId: next.clientMsgId, text: next.text, whisper: next.whisper ?? false, to: next.to ?? null })
           if (answer.ok) confirmed = answer.data
           else if (isFinalError(answer.error)) next.failed = answer.error.message
-          else return // retryable (internal, rate limited): try again on the next connect
+          else {
+            // retryable: a rate limit says when to try again; anything else waits for the next connect
+            if (answer.error.retryAfterMs !== undefined) this.flushLater(channelId, answer.error.retryAfterMs)
+            return
+          }
         } catch {
           // No answer (the server may have died mid-request): try again at once if we are
           // connected again, else the next connect does; the client id makes it idempotent.
@@ -298,6 +304,16 @@ export class ChannelSync {
     } finally {
       this.flushing.delete(channelId)
     }
+  }
+
+  /** Flush again once a rate limit's hinted wait is over (at most a minute). */
+  private flushLater(channelId: string, delayMs: number): void {
+    if (this.closed || this.retryTimers.has(channelId)) return
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(channelId)
+      void this.flush(channelId)
+    }, Math.min(Math.max(delayMs, 100), 60_000))
+    this.retryTimers.set(channelId, timer)
   }
 
   private scheduleAck(channelId: string): void {
