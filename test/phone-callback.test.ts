@@ -141,5 +141,9 @@ describe('phone callback', () => {
     expect(await ask(agent, 'phone:dtmf', { channelId, phoneCallId: 'nope', digits: '1' })).toMatchObject({ ok: false, error: { code: 'not_found' } })
     expect(await ask(agent, 'phone:dtmf', { channelId, phoneCallId: 'nope', digits: 'x' })).toMatchObject({ ok: false, error: { code: 'bad_request' } })
     expect(await ask(visitor, 'phone:call', { channelId: 'ch_other', number: VISITOR_NUMBER })).toMatchObject({ ok: false, error: { code: 'invalid_state' } })
+    // a conversation gets a few callbacks, not a dialler
+    const tenantId = parley.services.channels.tenantOf(channelId)!
+    await parley.db.phoneCall.createMany({ data: Array.from({ length: 5 }, (_, i) => ({ id: `pc_limit${i}`, tenantId, trunkId: 'tk_x', purpose: 'callback', direction: 'outbound', number: VISITOR_NUMBER, channelId, status: 'ended' })) })
+    expect(await ask(visitor, 'phone:call', { channelId, number: VISITOR_NUMBER })).toMatchObject({ ok: false, error: { code: 'rate_limited' } })
   })
 })

@@ -7,12 +7,11 @@
  * usage. Shutdown sends BYE; a restart ends (BYE) what a crash left (PhoneRecovery).
  */
 import type { MediaGateway, MediaRoom } from '../../media/index.js'
-import { SipError, SipValidationError } from '../../sip/errors.js'
 import type { SipBridge } from '../../sip/sip-bridge.js'
 import type { ChannelEventAuthor } from '../../web/protocol/channel-event.js'
 import type { PhoneEventPayloads, PhonePurpose, VisitorPhoneView } from '../../web/protocol/phone.js'
 import type { Config } from '../config.js'
-import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ParleyError, ValidationError } from '../errors.js'
+import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, RateLimitedError, ValidationError } from '../errors.js'
 import type { Logger } from '../log.js'
 import { startSipBridge } from '../sip-startup.js'
 import type { Database } from '../store/database.js'
@@ -22,7 +21,8 @@ import type { ParticipantRuntime } from './channel-service.js'
 import type { Member } from './notifier.js'
 import { PhoneFallback } from './phone-fallback.js'
 import { PhoneInbound } from './phone-inbound.js'
-import { PhoneLeg, PhoneLegStateError } from './phone-leg.js'
+import { guard, guardSync, maskNumber } from './phone-errors.js'
+import { PhoneLeg } from './phone-leg.js'
 import { PhonePresence } from './phone-presence.js'
 import { recoverPhoneCalls } from './phone-recovery.js'
 import type { Services } from './services.js'
@@ -40,10 +40,8 @@ export interface TrunkStatus {
   error: string | null
 }
 
-/** +491701234567 -> +49 ••• ••67: enough to recognise, not enough to dial. */
-export function maskNumber(number: string): string {
-  return number.length > 6 ? `${number.slice(0, 3)} ••• ••${number.slice(-2)}` : '•••'
-}
+/** Callbacks a visitor may ask for in one conversation. */
+const CALLBACKS_PER_CHANNEL = 5
 
 export class PhoneService {
   readonly trunks: TrunkDirectory
@@ -134,7 +132,7 @@ export class PhoneService {
   /** OPTIONS to a running trunk (the admin's "Test" button). */
   async ping(trunkId: string): Promise<{ sipStatus: number; rttMs: number }> {
     if (!this.bridge?.trunkIds().includes(trunkId)) throw new InvalidStateError('this trunk is not running (disabled, or it could not start)')
-    return this.guard(() => this.bridge!.ping(trunkId))
+    return guard(() => this.bridge!.ping(trunkId))
   }
 
   /** Calls of this tenant can reach the phone: the media room of every call is a phone room. */
@@ -190,6 +188,10 @@ export class PhoneService {
       number = (await this.getPhone(visitor.visitorId))?.number
       if (!number) throw new ValidationError('please give your phone number', [{ path: 'number', message: 'required' }])
     }
+    // every callback costs the tenant: a conversation gets a few, not a dialler
+    if (member.kind === 'visitor' && (await this.db.phoneCall.count({ where: { channelId: channel.id, purpose: 'callback' } })) >= CALLBACKS_PER_CHANNEL) {
+      throw new RateLimitedError(`at most ${CALLBACKS_PER_CHANNEL} phone calls per conversation; the agent can still call you`)
+    }
     const leg = await this.dial(channel.id, tenantId, visitor, number, 'callback', member.kind)
     return { phoneCallId: leg.id }
   }
@@ -233,7 +235,9 @@ export class PhoneService {
       await this.db.phoneCall.create({ data: { id, tenantId, trunkId: trunk.id, purpose, direction: 'outbound', number, channelId, callId: room.id, status: 'dialing' } })
       this.track(leg)
       const endpoint = leg.rtpEndpoint()
-      leg.attach(this.guardSync(() => this.bridge!.placeCall({ trunk: trunk.id, to: number, rtp: endpoint, ringTimeoutSec: this.config.PHONE_RING_TIMEOUT_SEC })))
+      // the shop's name in From: what the visitor's phone shows next to the caller id
+      const displayName = (await this.requireDeps().routing.get(tenantId)).name.replace(/["\\\r\n]/g, '').slice(0, 64)
+      leg.attach(guardSync(() => this.bridge!.placeCall({ trunk: trunk.id, to: number, rtp: endpoint, ringTimeoutSec: this.config.PHONE_RING_TIMEOUT_SEC, displayName })))
       await this.append(channelId, 'phone.dialing', { phoneCallId: id, callId: room.id, purpose, number: await this.shown(tenantId, number) })
       if (preset) {
         if (!(await calls.startRequested(channelId, askedBy))) {
@@ -311,7 +315,7 @@ export class PhoneService {
   async hold(member: Member, tenantId: string, input: { channelId: string; phoneCallId: string; hold: boolean }): Promise<{ held: boolean }> {
     const { leg } = this.agentLeg(member, tenantId, input)
     if (leg.held !== input.hold) {
-      await this.guard(() => leg.hold(input.hold))
+      await guard(() => leg.hold(input.hold))
       await this.append(input.channelId, 'phone.held', { phoneCallId: leg.id, held: input.hold })
     }
     return { held: leg.held }
@@ -319,14 +323,14 @@ export class PhoneService {
 
   async dtmf(member: Member, tenantId: string, input: { channelId: string; phoneCallId: string; digits: string }): Promise<{ via: 'rfc4733' | 'info' }> {
     const { leg, author } = this.agentLeg(member, tenantId, input)
-    const sent = await this.guard(() => leg.sendDtmf(input.digits))
+    const sent = await guard(() => leg.sendDtmf(input.digits))
     await this.append(input.channelId, 'phone.dtmf', { phoneCallId: leg.id, digits: input.digits.toUpperCase(), from: 'agent' }, author)
     return sent
   }
 
   async transfer(member: Member, tenantId: string, input: { channelId: string; phoneCallId: string; target: string }): Promise<{ sipStatus: number }> {
     const { leg, author } = this.agentLeg(member, tenantId, input)
-    const result = await this.guard(() => leg.transfer(input.target))
+    const result = await guard(() => leg.transfer(input.target))
     await this.append(input.channelId, 'phone.transferred', { phoneCallId: leg.id, target: await this.shown(tenantId, input.target) }, author)
     return result
   }
@@ -378,31 +382,6 @@ export class PhoneService {
   private requireDeps(): PhoneDeps {
     if (!this.deps) throw new InvalidStateError('the phone service has not started')
     return this.deps
-  }
-
-  /** SIP layer errors as the API's named errors. */
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work()
-    } catch (error) {
-      throw this.translate(error)
-    }
-  }
-
-  private guardSync<T>(work: () => T): T {
-    try {
-      return work()
-    } catch (error) {
-      throw this.translate(error)
-    }
-  }
-
-  private translate(error: unknown): unknown {
-    if (error instanceof ParleyError) return error
-    if (error instanceof SipValidationError) return new ValidationError(error.message, [...error.issues])
-    if (error instanceof PhoneLegStateError) return new InvalidStateError(error.message)
-    if (error instanceof SipError) return new InvalidStateError(`the phone network: ${error.message}`)
-    return error
   }
 }
 
