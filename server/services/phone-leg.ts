@@ -72,6 +72,7 @@ export class PhoneLeg extends EventEmitter<PhoneLegEvents> {
   connectedAt: Date | null = null
   held = false
   private sip: Call | undefined
+  private hangingUp: Promise<void> | undefined
   private localReason: PhoneEndReason | undefined
   private readonly onDtmf = (event: { legId: string; digit: string }) => {
     if (event.legId === this.id && this.status !== 'ended') this.emit('dtmf', event.digit)
@@ -147,11 +148,16 @@ export class PhoneLeg extends EventEmitter<PhoneLegEvents> {
   }
 
   /** End the leg (BYE, CANCEL or reject as its state needs); resolves when it has ended. */
-  async hangup(reason: PhoneEndReason): Promise<void> {
-    if (this.status === 'ended') return
+  hangup(reason: PhoneEndReason): Promise<void> {
+    if (this.status === 'ended') return Promise.resolve()
     this.localReason ??= reason
-    if (!this.sip || this.sip.state === 'ended') return this.finish(this.localReason)
-    await this.sip.hangup()
+    if (!this.sip || this.sip.state === 'ended') {
+      this.finish(this.localReason)
+      return Promise.resolve()
+    }
+    // the room closing and the call ending both hang up: one BYE
+    this.hangingUp ??= this.sip.hangup()
+    return this.hangingUp
   }
 
   async hold(hold: boolean): Promise<void> {
