@@ -142,7 +142,13 @@ function echoSocket(): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket('udp4')
     socket.once('error', reject)
-    socket.on('message', (packet, from) => socket.send(packet, from.port, from.address))
+    // connected after the first packet: a connected UDP socket sends without a per-packet address lookup
+    let connected = false
+    socket.on('message', (packet, from) => {
+      if (connected) return socket.send(packet)
+      socket.connect(from.port, from.address, () => (connected = true))
+      socket.send(packet, from.port, from.address)
+    })
     socket.bind(0, '127.0.0.1', () => {
       socket.off('error', reject)
       socket.on('error', () => undefined)
