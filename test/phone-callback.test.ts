@@ -45,7 +45,7 @@ describe('phone callback', () => {
     const { agent, visitor, channelId } = await chat('cb-1')
 
     expect(await ask(visitor, 'phone:set', { number: VISITOR_NUMBER, fallback: true })).toMatchObject({ ok: true, data: { phone: { number: VISITOR_NUMBER, fallback: true } } })
-    expect(await ask(visitor, 'phone:get', {})).toMatchObject({ ok: true, data: { phone: { number: VISITOR_NUMBER } } })
+    expect(await ask(visitor, 'phone:get', {})).toMatchObject({ ok: true, data: { phone: { number: VISITOR_NUMBER }, available: true } })
     const called = await ask<{ phoneCallId: string }>(visitor, 'phone:call', { channelId })
     expect(called.ok).toBe(true)
     const phoneCallId = (called as { data: { phoneCallId: string } }).data.phoneCallId
@@ -134,6 +134,8 @@ describe('phone callback', () => {
 
   it('refuses bad numbers, calls without a trunk and strangers with clear errors', async () => {
     const { agent, visitor, channelId } = await chat('cb-6')
+    // no trunk: the widget is told not to offer the phone
+    expect(await ask(visitor, 'phone:get', {})).toMatchObject({ ok: true, data: { phone: null, available: false } })
     expect(await ask(visitor, 'phone:set', { number: '0170 123', fallback: true })).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringContaining('international format') } })
     expect(await ask(visitor, 'phone:call', { channelId, number: '+1' })).toMatchObject({ ok: false, error: { code: 'bad_request' } })
     expect(await ask(visitor, 'phone:call', { channelId, number: VISITOR_NUMBER })).toMatchObject({ ok: false, error: { code: 'invalid_state', message: expect.stringContaining('not available') } })

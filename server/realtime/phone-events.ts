@@ -13,7 +13,7 @@ export function bindPhoneEvents(on: Binder, services: Services, member: Member, 
     if (member.kind !== 'visitor') throw new ForbiddenError('only visitors keep a phone number here')
     return member.visitorId
   }
-  on.request('phone:get', schema.phoneGet, async () => ({ phone: await phone.getPhone(visitorId()) }))
+  on.request('phone:get', schema.phoneGet, async () => ({ phone: await phone.getPhone(visitorId()), available: services.media.available && phone.canBridge(tenantId) }))
   on.request('phone:set', schema.phoneSet, async (input) => ({ phone: await phone.setPhone(visitorId(), tenantId, input) }))
   on.request('phone:call', schema.phoneCall, (input) => phone.call(member, tenantId, input))
   on.request('phone:hangup', schema.phoneRef, (input) => phone.hangup(member, tenantId, input))

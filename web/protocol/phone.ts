@@ -51,8 +51,8 @@ export interface VisitorPhoneView {
 
 /** Phone events both kinds of member may send (each checks who may do what). */
 export interface PhoneClientEvents {
-  /** visitors: the number they gave before (remembered per visitor) */
-  'phone:get': (payload: Record<string, never>, ack: Ack<{ phone: VisitorPhoneView | null }>) => void
+  /** visitors: the number they gave before (remembered per visitor), and whether phone calls are possible here at all */
+  'phone:get': (payload: Record<string, never>, ack: Ack<{ phone: VisitorPhoneView | null; available: boolean }>) => void
   /** visitors: remember (or forget, with null) their number */
   'phone:set': (payload: { number: string | null; fallback?: boolean }, ack: Ack<{ phone: VisitorPhoneView | null }>) => void
   /** call the visitor's phone into the channel's call: visitors (their number, given or remembered) and agents (the remembered one) */

@@ -10,6 +10,8 @@ export class PhonePreference {
   /** what the server remembers (null: no number given) */
   phone: VisitorPhoneView | null = null
   loaded = false
+  /** the tenant can call phones (a trunk runs, media too); without it the panel offers nothing */
+  available = false
   busy: 'save' | 'call' | null = null
   error: string | null = null
 
@@ -21,7 +23,9 @@ export class PhonePreference {
   /** Read the remembered number (after every new session: it may have changed elsewhere). */
   async load(): Promise<void> {
     try {
-      this.phone = (await this.link.call<{ phone: VisitorPhoneView | null }>('phone:get', {})).phone
+      const answer = await this.link.call<{ phone: VisitorPhoneView | null; available: boolean }>('phone:get', {})
+      this.phone = answer.phone
+      this.available = answer.available
       this.loaded = true
     } catch {
       // not fatal: the form simply starts empty

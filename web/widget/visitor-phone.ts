@@ -92,7 +92,7 @@ export class VisitorPhone implements ReactiveController {
 
   /** "Call me on my phone", in the header of an open chat. */
   renderHeaderButton() {
-    if (!this.openChannel() || this.leg()) return nothing
+    if (!this.openChannel() || this.leg() || !this.host.session.phone.available) return nothing
     return html`<button class="icon" data-test="phone-open" aria-label="Call me on my phone" title="Call me on my phone" aria-expanded=${this.formOpen} @click=${() => this.toggle()}>
       ${callMeIcon}
     </button>`
@@ -105,7 +105,7 @@ export class VisitorPhone implements ReactiveController {
     if (this.formOpen) return this.renderForm()
     const view = this.openChannel()
     const phone = this.host.session.phone
-    if (view && callPhase(view).kind === 'active' && phone.loaded && !phone.phone?.fallback) {
+    if (view && callPhase(view).kind === 'active' && phone.available && !phone.phone?.fallback) {
       return html`<div class="phone-hint" data-test="phone-hint">
         Bad connection? <button class="secondary" data-test="phone-hint-open" @click=${() => this.toggle()}>Leave your number</button> and we'll call you if the call drops.
       </div>`
