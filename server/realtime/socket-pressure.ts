@@ -1,9 +1,10 @@
 /**
  * Backpressure on slow sockets. A client that reads slower than we write makes its engine.io
  * write buffer (packets waiting for the transport) and its WebSocket's bufferedAmount grow.
- * Above a soft limit the socket joins the `congested` room, which droppable signals (typing
- * previews, the active speaker) leave out; over a hard limit for a while, or far over it at
- * once, the connection is cut. Channel events are never dropped: a cut client reconnects and
+ * Above a soft limit at two checks in a row (a backlog that outlived a check interval, not a
+ * burst within one tick) the socket joins the `congested` room, which droppable signals
+ * (typing previews, the active speaker) leave out; over a hard limit for a while, or far over
+ * it at once, the connection is cut. Channel events are never dropped: a cut client reconnects and
  * resumes from its last seq, which is cheaper than holding an unbounded buffer for it.
  */
 import type { Socket } from 'socket.io'
@@ -33,6 +34,8 @@ export interface PressureLevel {
 interface Watched {
   socket: AnySocket
   congested: boolean
+  /** over the soft limit at the last check */
+  wasOver: boolean
   /** since when the socket is over the hard limit */
   overSince: number | null
 }
@@ -63,15 +66,13 @@ export class SocketPressure {
 
   /** Watch a socket from its connection until it disconnects. */
   watch(socket: AnySocket): void {
-    const entry: Watched = { socket, congested: false, overSince: null }
+    const entry: Watched = { socket, congested: false, wasOver: false, overSince: null }
     const key = `${socket.nsp.name}#${socket.id}`
     this.watched.set(key, entry)
     const conn = socket.conn as unknown as EngineConnection
-    // NOTE: per packet only the cheap soft check; the hard limit waits for the sweep (or a 4x overshoot).
+    // NOTE: per packet only a cheap bound on memory; the limits proper are looked at by the sweep.
     const onPacket = () => {
-      const packets = conn.writeBuffer.length
-      if (packets >= this.options.dropAbovePackets && !entry.congested) this.mark(entry, true)
-      if (packets >= this.options.closeAbovePackets * 4) this.cut(entry, 'far over the buffer limit')
+      if (conn.writeBuffer.length >= this.options.closeAbovePackets * 4) this.cut(entry, 'far over the buffer limit')
     }
     conn.on('packetCreate', onPacket)
     socket.once('disconnect', () => {
@@ -102,8 +103,10 @@ export class SocketPressure {
     const now = Date.now()
     for (const entry of this.watched.values()) {
       const { packets, bytes } = levelOf(entry.socket)
-      const soft = packets >= this.options.dropAbovePackets || bytes >= this.options.closeAboveBytes / 8
-      if (soft !== entry.congested) this.mark(entry, soft)
+      const over = packets >= this.options.dropAbovePackets || bytes >= this.options.closeAboveBytes / 8
+      const congested = over && (entry.wasOver || entry.congested)
+      entry.wasOver = over
+      if (congested !== entry.congested) this.mark(entry, congested)
       const hard = packets >= this.options.closeAbovePackets || bytes >= this.options.closeAboveBytes
       if (!hard) entry.overSince = null
       else if (entry.overSince === null) entry.overSince = now
