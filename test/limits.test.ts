@@ -112,12 +112,13 @@ describe('channel writes', () => {
   it('refuse messages past the member limit with a retry hint; nothing refused is stored; a retry after the hint succeeds', async () => {
     const { visitor, agent, channel } = await startChat(parley, { clientRequestId: 'limits-chat' })
     sockets.push(visitor, agent)
-    let refusal: { code: string; retryAfterMs?: number; message: string } | null = null
+    type Refusal = { code: string; retryAfterMs?: number; message: string }
+    let refusal: Refusal | null = null
     let sent = 0
     for (let i = 0; i < 10 && !refusal; i++) {
       const result = await ask(visitor, 'chat:send', { channelId: channel.id, clientMsgId: `m-${i}`, text: `message ${i}` })
       if (result.ok) sent++
-      else refusal = result.error as typeof refusal
+      else refusal = result.error as Refusal
     }
     expect(refusal).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('try again in') })
     // the request:create counted too: at most the burst of 5 writes went through
@@ -136,7 +137,7 @@ describe('channel writes', () => {
     const socket = visitorFrom('192.0.2.77')
     await next(socket as never, 'session')
     const errors: { code: string }[] = []
-    socket.on('error' as never, (error: { code: string }) => errors.push(error))
+    socket.on('error' as never, (error: { code: string }) => void errors.push(error))
     const gone = next<string>(socket as never, 'disconnect', 15_000)
     // typing into a channel it is not in: refused as forbidden while within the limit, then rate_limited
     for (let i = 0; i < 260; i++) socket.emit('chat:typing', { channelId: 'ch_nowhere', text: 'x' })
