@@ -146,7 +146,7 @@ export function funnelSection(report: FunnelReport, period: string): TemplateRes
     </div>
     <div class="card">
       <h2>Proactive offers</h2>
-      ${report.proactive
+      ${report.proactive?.some((stage) => stage.count > 0)
         ? html`<parley-funnel-chart .stages=${report.proactive}></parley-funnel-chart>`
         : html`<p class="hint" data-test="proactive-none">No proactive offers were made: offers triggered from the cart appear here once offer rules are set up.</p>`}
     </div>
