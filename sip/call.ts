@@ -13,7 +13,7 @@ import { Grammar, RequestPendingError, SessionState, type Bye, type Info, type N
 import { InvalidStateError, SipRequestFailedError, SipTimeoutError, SipValidationError } from './errors.js'
 import type { PlainRtpSdh, PlainRtpSdhOptions } from './plain-rtp-sdh.js'
 import type { RemoteRtp } from './rtp-io.js'
-import { dtmfDigitsSchema, parseInput, transferTargetSchema } from './schemas.js'
+import { answerSchema, dtmfDigitsSchema, parseInput, transferTargetSchema, type AnswerInput } from './schemas.js'
 import type { Direction } from './sdp.js'
 
 export type CallDirection = 'outbound' | 'inbound'
@@ -323,9 +323,21 @@ export abstract class Call extends EventEmitter<CallEvents> {
     this.finish(this.endReason ?? 'hangup-local')
   }
 
-  private async reinvite(hold: boolean): Promise<void> {
+  /**
+   * Move our RTP to another endpoint (its media plane was replaced) and tell the peer with a
+   * re-INVITE; the call is not on hold afterwards.
+   */
+  async moveMedia(input: AnswerInput): Promise<void> {
+    const { rtp } = parseInput('media', answerSchema, input)
+    this.assertAnswered('move the media')
+    if (!this.sdh) throw new InvalidStateError('cannot move the media: none was negotiated')
+    this.sdh.rebind({ localIp: rtp.localIp, localPort: rtp.localPort, rtcpPort: rtp.rtcpPort, io: rtp.io })
+    await this.reinvite(false, true)
+  }
+
+  private async reinvite(hold: boolean, force = false): Promise<void> {
     this.assertAnswered(hold ? 'hold' : 'unhold')
-    if (this.holding === hold) return
+    if (this.holding === hold && !force) return
     const options: PlainRtpSdhOptions = { hold }
     await new Promise<void>((resolve, reject) => {
       this.session

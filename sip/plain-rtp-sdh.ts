@@ -63,19 +63,33 @@ export class PlainRtpSdh extends EventEmitter<PlainRtpSdhEvents> implements Sess
   private saved: NegotiationState | undefined
   private closed = false
   private readonly receiver: DtmfReceiver
-  private readonly sender: DtmfSender | undefined
-  private readonly unsubscribe: (() => void) | undefined
+  private sender: DtmfSender | undefined
+  private unsubscribe: (() => void) | undefined
   private readonly offeredDtmfPt: number
 
-  constructor(private readonly config: PlainRtpSdhConfig) {
+  constructor(private config: PlainRtpSdhConfig) {
     super()
     this.offeredDtmfPt = config.dtmfPayloadType ?? 101
     this.receiver = new DtmfReceiver((digit) => this.emit('dtmf', digit))
-    const io = config.io
-    if (io) {
-      this.sender = new DtmfSender((packet) => io.send(packet))
-      this.unsubscribe = io.subscribe((packet) => this.receiver.push(packet, this.dtmfPayloadTypes()))
-    }
+    this.wire(config.io)
+  }
+
+  private wire(io: RtpIo | undefined): void {
+    this.sender = io ? new DtmfSender((packet) => io.send(packet)) : undefined
+    this.unsubscribe = io?.subscribe((packet) => this.receiver.push(packet, this.dtmfPayloadTypes()))
+  }
+
+  /**
+   * Move our side to another RTP endpoint (the media plane behind it was replaced, e.g. its
+   * server died); the next offer announces it. The new endpoint learns the peer's address now.
+   */
+  rebind(config: PlainRtpSdhConfig): void {
+    if (this.closed) throw new InvalidStateError('session description handler closed')
+    this.unsubscribe?.()
+    this.sender?.close()
+    this.config = { ...config, dtmfPayloadType: this.offeredDtmfPt }
+    this.wire(config.io)
+    if (this.state.remote) config.io?.setRemote?.(toRemote(this.state.remote))
   }
 
   /** The peer's RTP address, once known. */

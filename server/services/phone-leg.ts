@@ -14,6 +14,8 @@ export type PhoneLegStatus = 'dialing' | 'queued' | 'ringing' | 'answered' | 'en
 
 export interface PhoneLegEvents {
   ringing: []
+  /** the media room died with its server: move the leg to the call's next room (PhoneService does) */
+  'media-lost': []
   /** outbound: the phone answered; inbound: media is up (the caller hears hold audio until an agent takes it) */
   answered: [DialogSnapshot | undefined]
   /** the hold state or the dialog changed (persist the snapshot again) */
@@ -62,8 +64,6 @@ export class PhoneLeg extends EventEmitter<PhoneLegEvents> {
   readonly purpose: PhonePurpose
   readonly number: string
   readonly callId: string
-  readonly room: MediaRoom
-  readonly media: PlainAudioLeg
   channelId: string | null
   requestId: string | null
   status: PhoneLegStatus
@@ -72,6 +72,10 @@ export class PhoneLeg extends EventEmitter<PhoneLegEvents> {
   connectedAt: Date | null = null
   held = false
   private sip: Call | undefined
+  private currentRoom: MediaRoom
+  private currentMedia: PlainAudioLeg
+  /** the room died with its media server: its successor takes the leg, no hang-up */
+  private moving = false
   private hangingUp: Promise<void> | undefined
   private localReason: PhoneEndReason | undefined
   private readonly onDtmf = (event: { legId: string; digit: string }) => {
@@ -88,12 +92,44 @@ export class PhoneLeg extends EventEmitter<PhoneLegEvents> {
     this.channelId = init.channelId
     this.callId = init.callId
     this.requestId = init.requestId
-    this.room = init.room
-    this.media = init.media
+    this.currentRoom = init.room
+    this.currentMedia = init.media
     this.status = init.purpose === 'inbound' ? 'queued' : 'dialing'
-    this.room.on('dtmf', this.onDtmf)
-    // the room closed under us (its call ended, or its worker died): the phone cannot hear anyone
-    this.media.once('close', () => void this.hangup('call_ended'))
+    this.follow(init.room, init.media)
+  }
+
+  get room(): MediaRoom {
+    return this.currentRoom
+  }
+
+  get media(): PlainAudioLeg {
+    return this.currentMedia
+  }
+
+  /** Bridge into another room of the same call (its predecessor died with its media server). */
+  rebind(room: MediaRoom, media: PlainAudioLeg): void {
+    this.currentRoom.off('dtmf', this.onDtmf)
+    this.currentRoom = room
+    this.currentMedia = media
+    this.moving = false
+    this.follow(room, media)
+  }
+
+  private follow(room: MediaRoom, media: PlainAudioLeg): void {
+    room.on('dtmf', this.onDtmf)
+    room.once('close', ({ reason }) => {
+      if (reason === 'worker-died' && this.status === 'answered' && room === this.currentRoom) {
+        this.moving = true
+        this.emit('media-lost')
+      }
+    })
+    // the leg closed under us (its call ended): the phone cannot hear anyone. NOTE: the room's
+    // close (with its reason) comes after its legs' close, hence the turn's delay
+    media.once('close', () =>
+      setImmediate(() => {
+        if (!this.moving && media === this.currentMedia) void this.hangup('call_ended')
+      }),
+    )
   }
 
   /** What the SIP layer needs for this leg's media: the media leg's port pair and packet access. */
@@ -191,8 +227,8 @@ export class PhoneLeg extends EventEmitter<PhoneLegEvents> {
   private finish(reason: PhoneEndReason, sipStatus?: number): void {
     if (this.status === 'ended') return
     this.status = 'ended'
-    this.room.off('dtmf', this.onDtmf)
-    if (!this.media.closed) this.media.close()
+    this.currentRoom.off('dtmf', this.onDtmf)
+    if (!this.currentMedia.closed) this.currentMedia.close()
     // billable from the SIP answer: an inbound caller's minutes run while they wait on hold too
     const seconds = this.answeredAt ? Math.max(0, (Date.now() - this.answeredAt.getTime()) / 1000) : 0
     this.emit('ended', sipStatus === undefined ? { reason, seconds } : { reason, sipStatus, seconds })

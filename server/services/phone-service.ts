@@ -23,6 +23,7 @@ import { PhoneFallback } from './phone-fallback.js'
 import { PhoneInbound } from './phone-inbound.js'
 import { guard, guardSync, maskNumber } from './phone-errors.js'
 import { PhoneLeg } from './phone-leg.js'
+import { moveToNextRoom } from './phone-leg-move.js'
 import { PhonePresence } from './phone-presence.js'
 import { recoverPhoneCalls } from './phone-recovery.js'
 import type { Services } from './services.js'
@@ -276,6 +277,7 @@ export class PhoneService {
     leg.on('dtmf', (digit) => {
       if (leg.channelId) void this.append(leg.channelId, 'phone.dtmf', { phoneCallId: leg.id, digits: digit, from: 'phone' })
     })
+    leg.on('media-lost', () => void moveToNextRoom(leg, this.requireDeps(), (channelId, held) => this.append(channelId, 'phone.held', { phoneCallId: leg.id, held }), this.log))
     leg.once('ended', (end) => void this.legEnded(leg, end))
   }
 
