@@ -209,6 +209,45 @@ describe('a proactive offer', () => {
   })
 })
 
+describe('a short expected wait', () => {
+  it('lets the offer through with no agent free; the yes queues the shopper and the cart reaches the agent when the conversation opens', async () => {
+    await createRule(parley, { ...STUCK, name: 'Short wait', offer: { ...STUCK.offer, maxWaitSec: 3600 } })
+    expect((await admin(parley, 'PATCH', `/agents/${annaId}`, { maxChats: 1 })).status).toBe(200)
+    await setState('ready')
+    // Anna is busy with a walk-in: nobody can be held
+    const walkIn = connectVisitor(parley.url, parley.shopUrl!)
+    closers.push(walkIn)
+    await nextSession.visitor(walkIn)
+    const ringing = next<RequestView>(anna as never, 'request:offered')
+    await ask(walkIn, 'request:create', { clientRequestId: 'busy-1', question: 'Do you ship to Norway?', pageUrl: null })
+    const busy = await ask<{ channel: ChannelView }>(anna, 'request:accept', { requestId: (await ringing).id })
+    expect(busy.ok).toBe(true)
+
+    const { token, visitorId, stream } = await shopper()
+    const offer = await stream.nextOffer()
+    expect(offer).toMatchObject({ agentReady: false, modes: ['chat'] })
+    expect((await parley.db.proactiveOffer.findUniqueOrThrow({ where: { id: offer.id } })).agentId).toBeNull()
+    const queuedOffer = next<RequestView>(anna as never, 'request:offered')
+    const accepted = await answerOffer(parley, token, offer.id, { answer: 'accept', mode: 'chat' })
+    expect(accepted.body).toMatchObject({ status: 'accepted', mode: 'chat', channelId: null, requestId: expect.any(String) })
+    expect(parley.services.queue.requestsOf(visitorId, parley.services.channels.tenantOf(busy.ok ? busy.data.channel.id : '')!)).toEqual([expect.objectContaining({ id: accepted.body.requestId, status: 'queued', question: '' })])
+
+    // Anna finishes the walk-in; the shopper's request rings and she takes it
+    await ask(anna, 'channel:leave', { channelId: busy.ok ? busy.data.channel.id : '' })
+    expect((await queuedOffer).id).toBe(accepted.body.requestId)
+    const opened = await ask<{ channel: ChannelView }>(anna, 'request:accept', { requestId: accepted.body.requestId })
+    expect(opened.ok).toBe(true)
+    const channelId = opened.ok ? opened.data.channel.id : ''
+    await eventually(async () => {
+      const log = await parley.db.channelEvent.findMany({ where: { channelId }, orderBy: { seq: 'asc' } })
+      expect(log.map((e) => e.type)).toEqual(['channel.opened', 'participant.joined', 'participant.joined', 'cart.updated'])
+      expect(JSON.parse(log[3]!.payload)).toMatchObject({ offer: { id: offer.id, rule: 'Short wait', mode: 'chat' }, cart: { value: 1299 } })
+    })
+    await eventually(async () => expect((await parley.db.proactiveOffer.findUniqueOrThrow({ where: { id: offer.id } })).channelId).toBe(channelId))
+    expect((await admin(parley, 'PATCH', `/agents/${annaId}`, { maxChats: 3 })).status).toBe(200)
+  })
+})
+
 describe('bad input', () => {
   it('gets clear 4xx answers', async () => {
     const bad = await postCart(parley, null, [{ type: 'item_added', item: { sku: '', price: 'cheap' } }, { type: 'teleport' }])

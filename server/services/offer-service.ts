@@ -49,6 +49,8 @@ const SWEEP_MS = 1000
 /** an order this long after an accepted offer is still the offer's */
 const ATTRIBUTION_MS = 7 * 24 * 3_600_000
 const CACHE_MS = 60_000
+/** offers left 'shown' past their end by a process that died are closed this often */
+const STALE_EVERY_MS = 60_000
 
 export class OfferService {
   private readonly live = new Map<string, LiveOffer>()
@@ -61,6 +63,7 @@ export class OfferService {
   /** accepted offers billed by the minute: channel id -> offer */
   private readonly perMinute = new Map<string, { offerId: string; tenantId: string; visitorId: string; charge: OfferCharge; ruleName: string }>()
   private readonly sweepTimer: ReturnType<typeof setInterval>
+  private lastStaleSweep = 0
   private closed = false
 
   constructor(
@@ -147,7 +150,7 @@ export class OfferService {
     return { status: 'accepted', mode, channelId: connected.channelId, requestId: connected.requestId }
   }
 
-  /** A conversation opened (from the event log): a queued offer's, or billed by the minute? */
+  /** An agent joined a conversation (from the event log): the one a queued offer was waiting for? */
   async channelOpened(channelId: string): Promise<void> {
     const opened = await this.connector.channelOpened(channelId)
     if (!opened) return
@@ -189,7 +192,15 @@ export class OfferService {
   private sweep(): void {
     if (this.closed) return
     for (const visitorId of this.listeners.keys()) this.evaluate(visitorId)
-    this.history.sweep(Date.now())
+    const now = Date.now()
+    this.history.sweep(now)
+    if (now - this.lastStaleSweep >= STALE_EVERY_MS) {
+      this.lastStaleSweep = now
+      // NOTE: only offers well past their end and not ours: another process may own live ones
+      void this.db.proactiveOffer
+        .updateMany({ where: { status: 'shown', expiresAt: { lt: new Date(now - 10_000) }, id: { notIn: [...this.live.keys()] } }, data: { status: 'ignored' } })
+        .catch((error: unknown) => this.log.warn({ err: error }, 'could not close stale offers'))
+    }
   }
 
   private evaluateTenant(tenantId: string): void {

@@ -38,7 +38,10 @@ export function createOffers(db: Database, services: Services, management: Manag
   const previousCommit = services.events.onCommit
   services.events.onCommit = (committed) => {
     previousCommit(committed)
-    for (const { event } of committed) if (event.type === 'channel.opened') void offers.channelOpened(event.channelId).catch(failed('could not follow an offer into its conversation'))
+    // the agent's join ends the opening of a conversation: the cart goes in right after it
+    for (const { event } of committed) {
+      if (event.type === 'participant.joined' && event.payload.role === 'agent') void offers.channelOpened(event.channelId).catch(failed('could not follow an offer into its conversation'))
+    }
   }
   const previousEnded = services.channels.onEnded
   services.channels.onEnded = (channel) => {

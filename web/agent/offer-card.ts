@@ -48,7 +48,9 @@ export function renderOfferCard(offer: RequestView, options: OfferCardOptions) {
       ${offer.position ? html`<span>#${offer.position} in queue</span>` : nothing}
       ${offer.estimate && (offer.position ?? 0) > 1 ? html`<span title="Expected wait of this visitor">est. ${formatEstimate(offer.estimate)}</span>` : nothing}
     </div>
-    <p class="question" title=${offer.question}>${offer.question}</p>
+    ${offer.question
+      ? html`<p class="question" title=${offer.question}>${offer.question}</p>`
+      : html`<p class="question muted" data-test="offer-proactive">Said yes to a proactive offer (the cart shows in the conversation)</p>`}
     ${offer.pageUrl
       ? href
         ? html`<a class="page" href=${href} target="_blank" rel="noopener noreferrer" title=${offer.pageUrl} data-test="offer-page">${displayUrl(offer.pageUrl)}</a>`
