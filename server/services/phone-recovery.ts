@@ -11,8 +11,8 @@ import type { Database } from '../store/database.js'
 import { newId } from '../store/ids.js'
 import type { PhoneDeps } from './phone-service.js'
 
-export async function recoverPhoneCalls(db: Database, bridge: SipBridge, deps: PhoneDeps, log: Logger): Promise<number> {
-  const stale = await db.phoneCall.findMany({ where: { status: { not: 'ended' } } })
+export async function recoverPhoneCalls(db: Database, bridge: SipBridge, deps: PhoneDeps, log: Logger, tenantId?: string): Promise<number> {
+  const stale = await db.phoneCall.findMany({ where: { status: { not: 'ended' }, ...(tenantId ? { tenantId } : {}) } })
   const running = new Set(bridge.trunkIds())
   for (const row of stale) {
     const endedAt = new Date()

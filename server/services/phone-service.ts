@@ -101,6 +101,14 @@ export class PhoneService {
     await recoverPhoneCalls(this.db, this.bridge, deps, this.log)
   }
 
+  /**
+   * End (BYE) the phone calls of one tenant that a dead process left: for a node taking a
+   * tenant over from another (boot() does it for every tenant of a single process).
+   */
+  async recoverTenant(tenantId: string): Promise<number> {
+    return this.bridge && this.deps ? recoverPhoneCalls(this.db, this.bridge, this.deps, this.log, tenantId) : 0
+  }
+
   get available(): boolean {
     return this.bridge !== null && !this.closing
   }
