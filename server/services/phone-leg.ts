@@ -53,7 +53,8 @@ export function phoneEndReason(ended: CallEnded, local: PhoneEndReason | undefin
       return 'transferred'
     case 'hangup-local':
     case 'cancelled':
-      return local ?? (ended.reason === 'cancelled' ? 'cancelled' : 'agent_hangup')
+      // without a reason of ours, the trunk itself hung up (it was restarted or removed)
+      return local ?? (ended.reason === 'cancelled' ? 'cancelled' : 'call_ended')
   }
 }
 
