@@ -6,13 +6,14 @@
  * with the preference "browser voice" connects the agent by WebRTC; the next offer
  * preselects that remembered choice, and with "phone" a sipp phone (the trunk's far end) is
  * called into the agent's call; the cart and the page are the same before and after; "no
- * thanks" keeps further offers away (frequency cap / cooldown).
+ * thanks" keeps further offers away (frequency cap / cooldown). Ben, Ready too, lacks the
+ * skill the rule's queue needs, so he never makes an offer possible.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import type { Parley } from '../server/app.js'
 import { stopAllSipp, type Sipp } from '../sip/testing/sipp.js'
-import { AGENT_EMAILS, DEMO_PASSWORD, eventually, mediaOverrides, startTestParley } from '../test/support/parley-harness.js'
+import { AGENT_EMAILS, ask, connectAgent, DEMO_PASSWORD, eventually, login, mediaOverrides, nextSession, startTestParley, type AgentSocket } from '../test/support/parley-harness.js'
 import { createRule } from '../test/support/offer-harness.js'
 import { createTrunk, phoneEvents, sippTrunk, VISITOR_NUMBER } from '../test/support/phone-harness.js'
 import { launchChromium, watchConsole } from './support/browser.js'
@@ -26,6 +27,7 @@ let console_: Page
 let sipp: Sipp
 let shopProblems: string[]
 let cartBefore: string | null
+let ben: AgentSocket
 
 const IDLE_SEC = 3
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -97,6 +99,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  ben?.close()
   await browser?.close()
   await parley?.close()
   await stopAllSipp()
@@ -104,6 +107,10 @@ afterAll(async () => {
 
 describe('a proactive offer in Chromium', () => {
   it('the shopper fills the cart, reaches the checkout and goes idle: no offer while no bike expert is Ready', async () => {
+    // Ben is Ready, but his bike skill (2) is below the bikes queue's proficiency 3: he does not match
+    ben = connectAgent(parley.url, await login(parley.url, AGENT_EMAILS.ben))
+    await nextSession.agent(ben)
+    expect((await ask(ben, 'agent:set-state', { state: 'ready' })).ok).toBe(true)
     console_ = await agentContext.newPage()
     await console_.goto(`${parley.url}/agent/`)
     await console_.locator('[data-test=login-tenant]').fill('demo')
@@ -145,8 +152,9 @@ describe('a proactive offer in Chromium', () => {
     await scrollPayTo(40) // now high: the card moves out of its way
     await expectClear()
     expect((await card().boundingBox())!.y).not.toBe(low.y)
-    // the held agent is offered nothing else meanwhile
-    expect(parley.offers.offers.liveOffers()).toEqual([expect.objectContaining({ agentId: expect.any(String) })])
+    // Anna, the matching agent, is the one held for it
+    const anna = await parley.db.agent.findFirstOrThrow({ where: { email: AGENT_EMAILS.anna } })
+    expect(parley.offers.offers.liveOffers()).toEqual([expect.objectContaining({ agentId: anna.id })])
   })
 
   it('yes with "browser voice" connects the agent by WebRTC; the cart and the page are unchanged', async () => {
