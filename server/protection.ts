@@ -12,12 +12,16 @@ import { TrafficPolicy } from './services/traffic-policy.js'
 import { guardNamespace } from './realtime/socket-guard.js'
 import { SocketPressure } from './realtime/socket-pressure.js'
 
+type AnyNamespace = Namespace<any, any, any, any>
+
 export interface Protection {
   limiter: RateLimiter
   traffic: TrafficPolicy
   pressure: SocketPressure
+  /** the guarded namespaces, once guard() ran (diagnostics and tests: their sockets and handlers) */
+  namespaces: { visitors: AnyNamespace; agents: AnyNamespace } | null
   /** Rate-limit and watch the sockets of both namespaces (call before their own set-up). */
-  guard(visitors: Namespace<any, any, any, any>, agents: Namespace<any, any, any, any>): void
+  guard(visitors: AnyNamespace, agents: AnyNamespace): void
   /** Refusals and slow sockets as Prometheus gauges. */
   registerMetrics(registry: Registry): void
   /** Idempotent. */
@@ -36,11 +40,13 @@ export function createProtection(config: Config, log: Logger, limiter: RateLimit
     log.child({ part: 'socket-pressure' }),
   )
   let closed: Promise<void> | null = null
-  return {
+  const protection: Protection = {
     limiter,
     traffic,
     pressure,
+    namespaces: null,
     guard(visitors, agents) {
+      protection.namespaces = { visitors, agents }
       const socketLog = log.child({ part: 'socket-guard' })
       guardNamespace(visitors, { traffic, pressure, log: socketLog, limitHandshakes: true })
       guardNamespace(agents, { traffic, pressure, log: socketLog, limitHandshakes: false })
@@ -76,4 +82,5 @@ export function createProtection(config: Config, log: Logger, limiter: RateLimit
       return closed
     },
   }
+  return protection
 }
