@@ -89,6 +89,12 @@ export class CartService {
     return run
   }
 
+  /** The shopper did something that is not a cart event (a conversation ended): the idle clock starts again. */
+  touch(visitorId: string): void {
+    const cart = this.byVisitor.get(visitorId)
+    if (cart) cart.state = { ...cart.state, lastActivityAt: Date.now() }
+  }
+
   /** The cart's current view, for a conversation that opens (offer accepted). */
   viewOf(cart: LiveCart) {
     return cartView(cart.state)

@@ -46,6 +46,8 @@ export function createOffers(db: Database, services: Services, management: Manag
   const previousEnded = services.channels.onEnded
   services.channels.onEnded = (channel) => {
     previousEnded(channel)
+    // a shopper who just finished talking to us is not idle: no offer right after the goodbye
+    for (const participant of channel.participants.values()) if (participant.visitorId) carts.touch(participant.visitorId)
     void offers.channelEnded(channel.id, channel.createdAt).catch(failed('could not bill an offer conversation'))
   }
   return { carts, rules, offers, report, tokens: new VisitorTokens(config.SECRET) }

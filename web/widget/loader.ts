@@ -8,7 +8,7 @@
  * shows proactive offers (cart-reporter.ts; the offer card is a chunk loaded when one comes).
  */
 import type { PresenceView } from '../protocol/views.js'
-import type { CartEvent } from '../protocol/cart.js'
+import type { CartEvent, OfferView } from '../protocol/cart.js'
 import { cartReporter } from './cart-reporter.js'
 import type { OfferCardHandle, OfferCardOptions } from './offer-card.js'
 import type { CartInfo, PanelHandle, PanelModule, SiteOptions, TopicOption } from './panel-api.js'
@@ -248,6 +248,7 @@ function main(): void {
     launcher.hidden = false
     put('min', '1')
     launcher.focus()
+    showOffer()
   }
 
   // Presence: one stream per page (polling when streams fail), shared by the button and the panel.
@@ -336,24 +337,28 @@ function main(): void {
     reporter.snapshot(next ?? {})
   }
 
-  // Proactive offers: a card next to the button, unless the shopper is in the panel already.
+  // Proactive offers: a card next to the button; one that comes while the panel is open waits for it to close.
   let offerCard: OfferCardHandle | undefined
+  let waiting: OfferView | undefined
+  const showOffer = (offer = waiting) => {
+    const token = readToken()
+    waiting = offer
+    if (!offer || offerCard || !ready || !panel.hidden || !token || Date.parse(offer.expiresAt) < Date.now()) return
+    waiting = undefined
+    import(`${base}/${__PARLEY_OFFER__}`).then(
+      (module: { mountOffer(options: OfferCardOptions): OfferCardHandle }) =>
+        (offerCard = module.mountOffer({ root, anchor: launcher, offer, api, tenant, token, onAccepted: () => (put('active', '1'), open()), onGone: () => (offerCard = undefined) })),
+      (reason) => console.warn('[Parley] could not show an offer: ' + reason),
+    )
+  }
   const reporter = cartReporter({
     api,
     token: readToken,
     onToken: writeToken,
     get,
     put,
-    onOffer: (offer) => {
-      const token = readToken()
-      if (offerCard || !ready || !panel.hidden || !token) return
-      import(`${base}/${__PARLEY_OFFER__}`).then(
-        (module: { mountOffer(options: OfferCardOptions): OfferCardHandle }) =>
-          (offerCard = module.mountOffer({ root, anchor: launcher, offer, api, tenant, token, onAccepted: () => (put('active', '1'), open()), onGone: () => (offerCard = undefined) })),
-        (reason) => console.warn('[Parley] could not show an offer: ' + reason),
-      )
-    },
-    onOfferClosed: () => offerCard?.close(),
+    onOffer: showOffer,
+    onOfferClosed: ({ id }) => (waiting?.id == id ? (waiting = undefined) : offerCard?.close()),
   })
 
   const render = (status?: WidgetStatus) => {
