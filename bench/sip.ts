@@ -13,6 +13,7 @@
  *    phone leaves. The default grace period (PHONE_FALLBACK_GRACE_MS) is part of it.
  */
 import dgram from 'node:dgram'
+import { Worker } from 'node:worker_threads'
 import type { EventEmitter } from 'node:events'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -51,7 +52,7 @@ interface Step {
   inviteRetransmissions: number | null
   /** zero failed calls at (nearly) the asked rate */
   passed: boolean
-  /** ours only: calls the bridge saw end normally (and how all ended), the INVITE rate it received, its CPU share and event-loop lag */
+  /** ours only: calls the bridge saw end normally (and how all ended), the INVITE rate it received, the process's CPU share (echo thread included) and event-loop lag */
   completed?: number
   endReasons?: Record<string, number>
   receivedCallsPerSecond?: number
@@ -137,24 +138,24 @@ async function callAt(port: number, rate: number, calls: number, scenario: strin
   return { failed: failed ?? (result.code === 0 ? 0 : calls), exit: result.code, callRate: Number.isNaN(callRate) ? null : callRate, achieved, retransmissions: retrans === undefined ? null : Number(retrans) }
 }
 
-/** The callee's media: every RTP packet straight back to where it came from (as sipp -rtp_echo does). */
-function echoSocket(): Promise<dgram.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4')
-    socket.once('error', reject)
-    // connected after the first packet: a connected UDP socket sends without a per-packet address lookup
-    let connected = false
-    socket.on('message', (packet, from) => {
-      if (connected) return socket.send(packet)
-      socket.connect(from.port, from.address, () => (connected = true))
-      socket.send(packet, from.port, from.address)
-    })
-    socket.bind(0, '127.0.0.1', () => {
-      socket.off('error', reject)
-      socket.on('error', () => undefined)
-      resolve(socket)
-    })
+/** The callee's media: echo sockets in a worker thread (bench/rtp-echo-worker.mjs). */
+function echoWorker() {
+  const worker = new Worker(new URL('./rtp-echo-worker.mjs', import.meta.url))
+  const waiting = new Map<number, (port: number) => void>()
+  let next = 0
+  worker.on('message', (message: { id: number; port: number }) => {
+    waiting.get(message.id)?.(message.port)
+    waiting.delete(message.id)
   })
+  return {
+    open: () =>
+      new Promise<number>((resolve) => {
+        waiting.set(++next, resolve)
+        worker.postMessage({ type: 'open', id: next })
+      }),
+    close: (port: number) => worker.postMessage({ type: 'close', port }),
+    terminate: () => worker.terminate(),
+  }
 }
 
 /** Parley's bridge taking calls on a DID: each answered with an RTP socket that echoes. */
@@ -163,17 +164,18 @@ async function bridgeUnderTest() {
   let completed = 0
   const arrivals: number[] = []
   const endReasons: Record<string, number> = {}
+  const echo = echoWorker()
   bridge.onIncomingCall(async (call: IncomingCall) => {
     arrivals.push(performance.now())
-    const rtp = await echoSocket()
+    const port = await echo.open()
     void call.whenEnded().then((ended) => {
       endReasons[ended.reason] = (endReasons[ended.reason] ?? 0) + 1
       if (ended.reason === 'hangup-remote') completed++
-      rtp.close()
+      echo.close(port)
     })
-    await call.answer({ rtp: { localIp: '127.0.0.1', localPort: rtp.address().port } }).catch(() => rtp.close())
+    await call.answer({ rtp: { localIp: '127.0.0.1', localPort: port } }).catch(() => echo.close(port))
   })
-  return { bridge, port: bridge.address('bench').port, completed: () => completed, arrivals, endReasons }
+  return { bridge, echo, port: bridge.address('bench').port, completed: () => completed, arrivals, endReasons }
 }
 
 function stepOf(rate: number, calls: number, result: StepResult): Step {
@@ -242,6 +244,7 @@ async function capacity(dir: string) {
     }
   } finally {
     await bridge.bridge.close()
+    await bridge.echo.terminate()
   }
   // the highest rate before the first step that did not pass (a system runs on until two in a row)
   const best = (steps: Step[]) => {
@@ -255,7 +258,7 @@ async function capacity(dir: string) {
   const oursBest = best(ours)
   const sippBest = best(sipps)
   return {
-    what: 'sipp UAC (INVITE, 2 s of PCMU played from a pcap and echoed by the callee, BYE) at increasing rates; ours: the SIP bridge answering a DID with an echoing RTP socket; baseline: sipp -sn uas -rtp_echo',
+    what: "sipp UAC (INVITE, 2 s of PCMU played from a pcap and echoed by the callee, BYE) at increasing rates; ours: the SIP bridge answering a DID, RTP echoed by sockets in a worker thread (as sipp's rtp_echo runs in a thread of its own); baseline: sipp -sn uas -rtp_echo",
     callsPerStep: perStep,
     totalCallsPerSystem: { parley: ours.reduce((sum, step) => sum + step.calls, 0), sipp: sipps.reduce((sum, step) => sum + step.calls, 0) },
     parley: { steps: ours, highestRateWithoutFailures: oursBest },
@@ -365,8 +368,8 @@ export async function runSipBench(root: string): Promise<void> {
     const sipCapacity = await capacity(dir)
     console.log(`  highest rate without failures: parley ${sipCapacity.parley.highestRateWithoutFailures}, sipp ${sipCapacity.sippUas.highestRateWithoutFailures} (ratio ${sipCapacity.ratio}, goal >= 0.9)`)
     console.log(`fallback to the phone: ${FALLBACK_ROUNDS} rounds per cause`)
-    const phoneFallback = await fallback(dir)
-    console.log(`  media failure -> INVITE p50 ${phoneFallback.fromMediaFailure.p50Ms} ms, socket drop -> INVITE p50 ${phoneFallback.fromSocketDrop.p50Ms} ms (grace ${phoneFallback.graceMs} ms)`)
+    const phoneFallback = FALLBACK_ROUNDS > 0 ? await fallback(dir) : null
+    if (phoneFallback) console.log(`  media failure -> INVITE p50 ${phoneFallback.fromMediaFailure.p50Ms} ms, socket drop -> INVITE p50 ${phoneFallback.fromSocketDrop.p50Ms} ms (grace ${phoneFallback.graceMs} ms)`)
     const result = {
       name: 'sip',
       at: new Date().toISOString(),
