@@ -45,12 +45,14 @@ export function cartReporter(o: CartReporterOptions) {
   let lastActivity = 0
   let stream: EventSource | undefined
   let refused = false
+  /** the panel is open: the shopper is with us already, no offers meanwhile */
+  let paused = false
 
   const active = () => !!o.get('cart')
 
   const listen = () => {
     const token = o.token()
-    if (stream || refused || !token || !active() || document.hidden) return
+    if (stream || refused || paused || !token || !active() || document.hidden) return
     stream = new EventSource(`${o.api}/offers/stream?token=${encodeURIComponent(token)}&page=${encodeURIComponent(location.href)}`)
     stream.addEventListener('offer', (e) => o.onOffer(JSON.parse((e as MessageEvent).data)))
     stream.addEventListener('offer-closed', (e) => o.onOfferClosed(JSON.parse((e as MessageEvent).data)))
@@ -123,8 +125,10 @@ export function cartReporter(o: CartReporterOptions) {
       send(event)
       if (empty) o.put('cart', null)
     },
-    /** Stop listening (the conversation opened); `listen` starts again when a cart is going. */
-    stop,
-    listen,
+    /** No offers while the panel is open (`true`), again once it is closed. */
+    pause(on: boolean) {
+      paused = on
+      on ? stop() : listen()
+    },
   }
 }

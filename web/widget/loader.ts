@@ -238,6 +238,7 @@ function main(): void {
     panel.hidden = false
     launcher.hidden = unread.hidden = true
     put('min', null)
+    reporter.pause(true)
     handle ? handle.focus() : load()
   }
 
@@ -248,6 +249,7 @@ function main(): void {
     launcher.hidden = false
     put('min', '1')
     launcher.focus()
+    reporter.pause(false)
     showOffer()
   }
 
@@ -337,7 +339,8 @@ function main(): void {
     reporter.snapshot(next ?? {})
   }
 
-  // Proactive offers: a card next to the button; one that comes while the panel is open waits for it to close.
+  // Proactive offers: a card next to the button. None are asked for while the panel is open; one
+  // that was on its way waits for the panel to close.
   let offerCard: OfferCardHandle | undefined
   let waiting: OfferView | undefined
   const showOffer = (offer = waiting) => {
