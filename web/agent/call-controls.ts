@@ -11,6 +11,7 @@ import type { ChannelView } from '../protocol/views.js'
 import { CallActions } from '../shared/call-actions.js'
 import { cameraIcon, phoneIcon } from '../shared/call-icons.js'
 import { callPhase } from '../shared/call-state.js'
+import { livePhoneLeg } from '../shared/phone-state.js'
 import { callViewLoaded, loadCallView } from '../shared/call-view-loader.js'
 import type { ChannelSync } from '../shared/channel-sync.js'
 import { visitorName } from './format.js'
@@ -144,7 +145,7 @@ export class CallControls implements ReactiveController {
             channel-id=${view.id}
             call-id=${phase.call.id}
             .selfParticipantId=${view.selfParticipantId}
-            .participants=${view.participants.filter((participant) => !participant.leftAt).map((participant) => ({ id: participant.id, name: participant.role === 'visitor' ? visitorName(view) : participant.name }))}
+            .participants=${this.callParticipants(view)}
             .video=${phase.call.video}
             .startedAt=${phase.call.startedAt}
           ></parley-call-view>
@@ -152,6 +153,15 @@ export class CallControls implements ReactiveController {
         )
       }
     }
+  }
+
+  /** Who the call view shows: the channel's people, the visitor as their phone leg while they are on the phone. */
+  private callParticipants(view: ChannelView): { id: string; name: string }[] {
+    const leg = livePhoneLeg(this.host.sync?.channels.get(view.id)?.events ?? [])
+    const people = view.participants
+      .filter((participant) => !participant.leftAt && !(leg && participant.role === 'visitor'))
+      .map((participant) => ({ id: participant.id, name: participant.role === 'visitor' ? visitorName(view) : participant.name }))
+    return leg ? [...people, { id: leg.id, name: `${visitorName(view)} (phone)` }] : people
   }
 
   private view(): ChannelView | undefined {

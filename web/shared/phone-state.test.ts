@@ -25,7 +25,7 @@ describe('phone state from the channel log', () => {
 
   it('writes transcript lines for visitors and staff', () => {
     const fallback = event('phone.dialing', { phoneCallId: 'pc_1', callId: 'ca_1', purpose: 'fallback', number: '+4917012345' })
-    expect(phoneEventText(fallback, 'visitor')).toBe('Your connection dropped: calling you on +4917012345…')
+    expect(phoneEventText(fallback, 'visitor')).toBe('Your connection dropped: calling your phone…')
     expect(phoneEventText(fallback, 'staff')).toContain("The visitor's connection dropped")
     expect(phoneEventText(event('phone.ended', { phoneCallId: 'pc_1', reason: 'no_answer', seconds: 0 }), 'staff')).toBe('Phone call ended: nobody answered')
     expect(phoneEventText(event('phone.ended', { phoneCallId: 'pc_1', reason: 'hangup', seconds: 65 }), 'visitor')).toBe('Phone call ended: hung up (1:05)')

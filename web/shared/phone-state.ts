@@ -81,8 +81,9 @@ export function phoneEventText(event: ChannelEvent, audience: 'visitor' | 'staff
   const visitor = audience === 'visitor'
   switch (event.type) {
     case 'phone.dialing':
-      if (event.payload.purpose === 'fallback') return visitor ? `Your connection dropped: calling you on ${event.payload.number}…` : `The visitor's connection dropped: calling them on ${event.payload.number}…`
-      return visitor ? `Calling you on ${event.payload.number}…` : `Calling the visitor on ${event.payload.number}…`
+      // the visitor knows their number (and may only see it masked)
+      if (event.payload.purpose === 'fallback') return visitor ? 'Your connection dropped: calling your phone…' : `The visitor's connection dropped: calling them on ${event.payload.number}…`
+      return visitor ? 'Calling your phone…' : `Calling the visitor on ${event.payload.number}…`
     case 'phone.answered':
       if (event.payload.purpose === 'inbound') return visitor ? 'You are connected.' : `Phone call from ${event.payload.number} connected`
       return visitor ? 'You are on the phone with us now; the chat stays open.' : `The visitor answered on ${event.payload.number}`

@@ -116,7 +116,7 @@ export class VisitorPhone implements ReactiveController {
   private renderOnPhone(leg: PhoneLegState) {
     const phase =
       leg.phase === 'dialing' || leg.phase === 'ringing'
-        ? `Calling you on ${leg.number}… pick up your phone.`
+        ? 'Calling your phone… please pick up.'
         : leg.held
           ? 'You are on hold.'
           : `You are on the phone with us · ${formatDuration((Date.now() - Date.parse(leg.answeredAt ?? new Date().toISOString())) / 1000)}`
