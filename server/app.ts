@@ -19,6 +19,8 @@ import { setUpAgentNamespace } from './realtime/agent-namespace.js'
 import { rooms } from './realtime/rooms.js'
 import { startMedia } from './media-startup.js'
 import { bootServices, closeServices, createServices, type Services } from './services/services.js'
+import { joinCluster } from './cluster/cluster.js'
+import { LocalDispatch } from './cluster/tenant-dispatch.js'
 import { bootManagement, closeManagement, createManagement, type Management } from './services/management.js'
 import { closeOffers, createOffers, type Offers } from './services/offers.js'
 import { LIMITS } from '../web/protocol/limits.js'
@@ -27,6 +29,8 @@ import { createProtection, type Protection } from './protection.js'
 export interface Parley {
   /** Parley's public URL (API, widget, agent console) */
   url: string
+  /** where this process itself listens (behind a load balancer, not the public URL) */
+  localUrl: string
   /** the demo shop's URL, when it runs */
   shopUrl: string | null
   demoCredentials: DemoCredentials | null
@@ -63,7 +67,10 @@ export async function startParley(config: Config, log: Logger = createLogger(con
   const eventStore = openEventStore(config, db)
   const checkpointer = config.databaseProvider === 'sqlite' ? new SqliteCheckpointer(sqliteFile(config.DATABASE_URL), log) : null
   const httpServer = http.createServer()
+  // Several nodes: socket.io rooms span them through Redis, each tenant runs on its owner node.
+  const cluster = config.REDIS_URL ? await joinCluster(config, log.child({ part: 'cluster' })) : null
   const io = new Server(httpServer, {
+    ...(cluster ? { adapter: cluster.adapter } : {}),
     maxHttpBufferSize: LIMITS.socketPacketBytes,
     pingInterval: 10_000,
     pingTimeout: 10_000,
@@ -102,7 +109,13 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     for (const sessionId of sessionIds) agentNsp.in(rooms.session(sessionId)).disconnectSockets(true)
   }
   const offers = createOffers(db, services, management, config, log.child({ part: 'offers' }))
-  await bootServices(services)
+  let stopForLostTenant: (tenantId: string) => void = () => {}
+  const { dispatch, presence } = cluster
+    ? cluster.attach(services, db, [visitorNsp, agentNsp], (tenantId) => stopForLostTenant(tenantId))
+    : { dispatch: new LocalDispatch(services), presence: undefined }
+  // One node boots every tenant now; on several, each tenant boots on the node that takes it.
+  if (!cluster) await bootServices(services)
+  else if (config.SIP === 'on') log.warn('the SIP bridge runs on single-node installations only: phone calls are off on this node')
   await bootManagement(management)
 
   const protection = createProtection(config, log.child({ part: 'protection' }))
@@ -126,11 +139,13 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     metricsToken: config.METRICS_TOKEN,
     apiRatePerMinute: config.API_RATE_PER_MINUTE,
     traffic: protection.traffic,
+    presence,
+    dispatch,
   })
   httpServer.on('request', app)
   protection.guard(visitorNsp, agentNsp)
-  setUpVisitorNamespace(visitorNsp, services, log.child({ part: 'visitor-socket' }))
-  setUpAgentNamespace(agentNsp, services, isOwnOrigin, log.child({ part: 'agent-socket' }))
+  setUpVisitorNamespace(visitorNsp, services, dispatch, log.child({ part: 'visitor-socket' }))
+  setUpAgentNamespace(agentNsp, services, dispatch, isOwnOrigin, log.child({ part: 'agent-socket' }))
 
   const port = await listen(httpServer, config.PORT, config.HOST)
   const local = `http://${hostForUrl(config.HOST)}:${port}`
@@ -140,8 +155,15 @@ export async function startParley(config: Config, log: Logger = createLogger(con
   log.info({ url: publicUrl, shopUrl, database: config.databaseProvider }, 'parley listening')
 
   let closing: Promise<void> | null = null
-  return {
+  // NOTE: a node that lost a tenant may hold stale state for it: stop (crash-only), a supervisor restarts it.
+  stopForLostTenant = (tenantId) => {
+    log.fatal({ tenantId }, 'lost a tenant to another node: stopping this node')
+    setTimeout(() => process.exit(70), 3000).unref()
+    void parley.close().finally(() => process.exit(70))
+  }
+  const parley: Parley = {
     url: publicUrl,
+    localUrl: local,
     shopUrl,
     demoCredentials,
     services,
@@ -161,6 +183,8 @@ export async function startParley(config: Config, log: Logger = createLogger(con
         await closeOffers(offers)
         await closeManagement(management)
         await closeServices(services)
+        // only now may another node take this node's tenants over: everything is written
+        await cluster?.close()
         gateway?.close()
         eventStore.close()
         await db.$disconnect()
@@ -169,4 +193,5 @@ export async function startParley(config: Config, log: Logger = createLogger(con
       return closing
     },
   }
+  return parley
 }

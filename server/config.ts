@@ -106,6 +106,14 @@ const schema = z.object({
   PHONE_RING_TIMEOUT_SEC: z.coerce.number().int().min(5).max(300).default(45),
   /** a visitor whose media or connection failed during a call is called on the phone after this long, unless they are back */
   PHONE_FALLBACK_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  /** multi-node mode: Redis for socket.io's adapter, tenant ownership and node-to-node calls (needs PostgreSQL and a shared SECRET) */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://... or rediss://...').optional(),
+  /** the cluster's name: its Redis keys and channels start with it (several installations can share a Redis) */
+  CLUSTER_NAME: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and "-"').default('parley'),
+  /** this process's name in the cluster (random when unset) */
+  NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, ".", "-" or "_"').optional(),
+  /** a node owns a tenant for this long after its last renewal: a crashed owner's tenants move to another node after it */
+  CLUSTER_LEASE_MS: z.coerce.number().int().min(500).max(120_000).default(5000),
 })
 
 type Env = z.infer<typeof schema>
@@ -117,6 +125,8 @@ export interface Config extends Omit<Env, 'SECRET'> {
   databaseProvider: 'sqlite' | 'postgres'
   /** cookies get the Secure flag: SECURE_COOKIES, or a PUBLIC_URL on https */
   secureCookies: boolean
+  /** this process's name in the cluster */
+  nodeId: string
 }
 
 export class ConfigError extends Error {
@@ -131,6 +141,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${problems}`)
   }
   const values = parsed.data
+  if (values.REDIS_URL && values.DATABASE_URL.startsWith('file:')) throw new ConfigError('invalid configuration:\n  REDIS_URL: several nodes need a shared database: set DATABASE_URL to postgresql://...')
+  if (values.REDIS_URL && !values.SECRET) throw new ConfigError('invalid configuration:\n  SECRET: several nodes must sign with the same secret: set SECRET (32+ characters) on every node')
   const dataDir = path.resolve(values.DATA_DIR)
   return {
     ...values,
@@ -138,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     SECRET: values.SECRET ?? persistentSecret(dataDir),
     databaseProvider: values.DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgres',
     secureCookies: values.SECURE_COOKIES || values.PUBLIC_URL?.startsWith('https:') === true,
+    nodeId: values.NODE_ID ?? `node-${randomBytes(4).toString('hex')}`,
   }
 }
 

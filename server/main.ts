@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const log = createLogger(config)
   const parley = await startParley(config, log)
   process.stdout.write(banner(parley, config))
-  if (process.send) process.send({ type: 'ready', url: parley.url, shopUrl: parley.shopUrl })
+  if (process.send) process.send({ type: 'ready', url: parley.url, localUrl: parley.localUrl, shopUrl: parley.shopUrl })
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return

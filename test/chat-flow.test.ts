@@ -169,7 +169,7 @@ describe('agents and capacity', () => {
     const ben = await readyAgent(AGENT_EMAILS.ben)
     const benId = (await parley.db.agent.findFirstOrThrow({ where: { email: AGENT_EMAILS.ben } })).id
     await parley.db.agent.update({ where: { id: benId }, data: { maxChats: 1 } })
-    parley.services.agents.get(benId)!.maxChats = 1
+    await parley.services.agents.refresh(benId)
     // Anna is Ready too; set her Not ready so only Ben receives offers.
     const anna = connectAgent(parley.url, await login(parley.url, AGENT_EMAILS.anna))
     sockets.push(anna)

@@ -95,7 +95,8 @@ export type RoutingEvent =
   | { type: 'request-enqueued'; at: number; request: Omit<RoutingRequest, 'offer' | 'passedBy'> }
   | { type: 'request-left'; at: number; requestId: string }
   | { type: 'offer-made'; at: number; requestId: string; agentId: string; expiresAt: number }
-  | { type: 'offer-accepted'; at: number; requestId: string; agentId: string }
+  /** `opens`: the conversation it opens counts on the agent at once (no separate agent-load follows) */
+  | { type: 'offer-accepted'; at: number; requestId: string; agentId: string; opens?: ChannelKind }
   | { type: 'offer-declined'; at: number; requestId: string; agentId: string }
   | { type: 'offer-expired'; at: number; requestId: string; agentId: string }
   /** time passed (ring timeouts, relaxation): route again */
@@ -187,9 +188,10 @@ export function applyEvent(state: RoutingState, event: RoutingEvent, settings: R
       break
     }
     case 'offer-accepted': {
-      // The agent's load grows with the agent-load event of the conversation that opens.
+      // The agent's load grows here (`opens`), or with the agent-load event of the conversation that opens.
       const agent = state.agents.get(event.agentId)
       if (agent?.offering === event.requestId) agent.offering = null
+      if (agent && event.opens) agent.load[event.opens] += 1
       state.requests.delete(event.requestId)
       break
     }

@@ -5,6 +5,8 @@ import express from 'express'
 import type { Logger } from '../log.js'
 import type { Database } from '../store/database.js'
 import type { Services } from '../services/services.js'
+import type { PresenceFeed } from '../cluster/presence-feed.js'
+import type { TenantDispatch } from '../cluster/tenant-dispatch.js'
 import type { Management } from '../services/management.js'
 import type { Offers } from '../services/offers.js'
 import { archiveRoutes } from './archive-routes.js'
@@ -42,6 +44,10 @@ export interface HttpAppOptions {
   isReady: () => boolean
   /** archive, reports, billing, audit, API keys, webhooks, metrics */
   management: Management
+  /** the website's presence (relayed from each tenant's owner on several nodes) */
+  presence?: PresenceFeed
+  /** where each tenant's stateful work runs (another node, on several) */
+  dispatch?: TenantDispatch
   /** proactive offers (cart events, offer rules, the shopper's answers) */
   offers?: Offers
   /** when set, /metrics needs it as a bearer token */
@@ -76,7 +82,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(metricsRoutes(options.management.metrics, options.metricsToken))
 
   if (options.traffic) app.use('/api/widget', widgetRateLimit(options.traffic))
-  app.use('/api/widget', widgetRoutes(services, options.management.hours))
+  app.use('/api/widget', widgetRoutes(services, options.management.hours, options.presence))
   if (options.offers) app.use('/api/widget', cartRoutes(services, options.offers))
   app.use('/api/auth', requireSameOrigin(options.isOwnOrigin), authRoutes(services, { secureCookies: options.secureCookies, onLogout: options.onLogout }))
   const { management } = options
@@ -85,7 +91,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     requireSameOrigin(options.isOwnOrigin),
     auditFallback(management.audit, services, log),
     adminRoutes(services, options.db, options.publicUrl, management.audit),
-    routingAdminRoutes(services, options.db, management.audit),
+    routingAdminRoutes(services, options.db, management.audit, options.dispatch),
     tenantAdminRoutes(services, management, options.db),
     integrationRoutes(services, management, options.db),
   )

@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js'
 import type { Database } from '../store/database.js'
 import { newId } from '../store/ids.js'
 import type { Services } from '../services/services.js'
+import { LocalDispatch, type TenantDispatch } from '../cluster/tenant-dispatch.js'
 import { requireAgent } from './agent-auth.js'
 import type { AuditLog } from '../services/audit-log.js'
 import { actorOf } from './audit-actor.js'
@@ -47,7 +48,7 @@ const ruleBody = z.strictObject({
   skillValue: token,
 })
 
-export function routingAdminRoutes(services: Services, db: Database, audit: AuditLog): Router {
+export function routingAdminRoutes(services: Services, db: Database, audit: AuditLog, dispatch: TenantDispatch = new LocalDispatch(services)): Router {
   const router = Router()
   router.use(requireAgent(services.sessions, ['admin']))
 
@@ -57,9 +58,11 @@ export function routingAdminRoutes(services: Services, db: Database, audit: Audi
 
   /** After a change: fresh config for new requests, fresh routing settings. */
   const changed = async (tenantId: string) => {
-    services.routing.invalidate(tenantId)
-    await services.engine.configure(tenantId)
+    await dispatch.invalidate(tenantId)
+    await dispatch.call(tenantId, 'engine', 'configure', tenantId)
   }
+  /** Reload an agent's skills and capacity where the tenant's router runs. */
+  const refresh = (tenantId: string, agentId: string) => dispatch.call(tenantId, 'agents', 'refresh', agentId)
 
   /** Every key=value in the requirement must be a skill of the tenant. */
   const checkRequirement = async (tenantId: string, text: string) => {
@@ -135,7 +138,7 @@ export function routingAdminRoutes(services: Services, db: Database, audit: Audi
     await db.skill.delete({ where: { id: skill.id } })
     await changed(tenantId)
     await record(req, 'skill.delete', 'skill', skill.id, { key: skill.key, value: skill.value, label: skill.label }, null)
-    for (const { agentId } of holders) await services.agents.refresh(agentId)
+    for (const { agentId } of holders) await refresh(tenantId, agentId)
     res.status(204).end()
   })
 
@@ -155,7 +158,7 @@ export function routingAdminRoutes(services: Services, db: Database, audit: Audi
       db.agent.update({ where: { id: agent.id }, data: { ...(body.maxChats !== undefined ? { maxChats: body.maxChats } : {}), ...(body.maxCalls !== undefined ? { maxCalls: body.maxCalls } : {}) } }),
       ...(body.skills ? [db.agentSkill.deleteMany({ where: { agentId: agent.id } }), db.agentSkill.createMany({ data: body.skills.map((s) => ({ agentId: agent.id, ...s })) })] : []),
     ])
-    await services.agents.refresh(agent.id)
+    await refresh(tenantId, agent.id)
     const updated = await db.agent.findUniqueOrThrow({ where: { id: agent.id }, include: { skills: true } })
     await record(
       req,
@@ -199,7 +202,7 @@ export function routingAdminRoutes(services: Services, db: Database, audit: Audi
     const queue = await db.queue.findFirst({ where: { id: String(req.params.id), tenantId } })
     if (!queue) throw new NotFoundError('no such queue')
     if (queue.isDefault) throw new ConflictError('make another queue the default before deleting this one')
-    if (services.queue.waitingIn(tenantId).some((request) => request.queue?.id === queue.id)) throw new ConflictError('visitors are waiting in this queue; try again when it is empty')
+    if ((await db.request.count({ where: { tenantId, queueId: queue.id, status: 'queued' } })) > 0) throw new ConflictError('visitors are waiting in this queue; try again when it is empty')
     await db.queue.delete({ where: { id: queue.id } })
     await changed(tenantId)
     await record(req, 'queue.delete', 'queue', queue.id, { ...queue, relaxSteps: JSON.parse(queue.relaxSteps) }, null)

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
 import { z } from 'zod'
 import type { Services } from '../services/services.js'
+import { localPresenceFeed, type PresenceFeed } from '../cluster/presence-feed.js'
 import type { TenantInfo } from '../services/tenant-directory.js'
 import type { BusinessHoursService } from '../services/business-hours-service.js'
 import { validate } from './validate.js'
@@ -19,7 +20,7 @@ const statusQuery = z.object({ page: z.string().max(2048).optional() })
 /** Keep-alive comments so proxies do not close an idle stream. */
 const HEARTBEAT_MS = 25_000
 
-export function widgetRoutes(services: Services, hours?: BusinessHoursService): Router {
+export function widgetRoutes(services: Services, hours?: BusinessHoursService, feed: PresenceFeed = localPresenceFeed(services.publisher)): Router {
   const router = Router()
 
   /** The tenant for this request, with CORS for its origin; throws the refusal otherwise. */
@@ -34,7 +35,7 @@ export function widgetRoutes(services: Services, hours?: BusinessHoursService): 
 
   router.get('/:tenant/status', async (req, res) => {
     const tenant = await admit(req, res)
-    const [presence, routing] = await Promise.all([services.publisher.snapshot(tenant.id), services.routing.get(tenant.id)])
+    const [presence, routing] = await Promise.all([feed.snapshot(tenant.id), services.routing.get(tenant.id)])
     res.set('Cache-Control', 'no-store')
     res.json({
       tenant: { slug: tenant.slug, name: tenant.name },
@@ -52,7 +53,7 @@ export function widgetRoutes(services: Services, hours?: BusinessHoursService): 
 
   router.get('/:tenant/presence', async (req, res) => {
     const tenant = await admit(req, res)
-    const presence = await services.publisher.snapshot(tenant.id)
+    const presence = await feed.snapshot(tenant.id)
     const body = JSON.stringify({ ...presence, updatedAt: undefined })
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`
     res.set('Cache-Control', 'public, max-age=5')
@@ -66,7 +67,7 @@ export function widgetRoutes(services: Services, hours?: BusinessHoursService): 
     res.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' })
     res.flushHeaders()
     res.write('retry: 5000\n\n')
-    const unsubscribe = services.publisher.subscribe(tenant.id, (view) => res.write(`event: presence\ndata: ${JSON.stringify(view)}\n\n`))
+    const unsubscribe = feed.subscribe(tenant.id, (view) => res.write(`event: presence\ndata: ${JSON.stringify(view)}\n\n`))
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS)
     heartbeat.unref()
     req.on('close', () => {

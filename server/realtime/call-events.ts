@@ -25,7 +25,7 @@ export function bindCallEvents(on: Binder, services: Services, member: Member, t
   on.request('call:request', schema.callRequest, async (input) => ({ call: await calls.request(member, tenantId, input) }))
   on.request('call:answer', schema.callAnswer, async (input) => ({ call: await calls.answer(member, tenantId, input) }))
   on.request('call:hangup', schema.callRef, async (input) => ({ call: await calls.hangup(member, tenantId, input) }))
-  on.request('call:record', schema.callRecord, async (input) => ({ call: calls.view(await media.record(member, tenantId, input)) }))
+  on.request('call:record', schema.callRecord, async (input) => ({ call: await services.edge.record(tenantId, member, input) }))
   on.request('media:join', schema.callRef, (input) => media.join(member, tenantId, input))
   on.request('media:setup', schema.mediaSetup, (input) => media.setup(member, tenantId, input))
   on.request('media:connect', schema.mediaConnect, (input) => media.connect(member, tenantId, input))

@@ -14,23 +14,26 @@ import { binder, type Binder } from './handle.js'
 import { bindLeadEvents, LEAD_EVENTS } from './lead-events.js'
 import { rooms } from './rooms.js'
 import { rejectUnknownEvents } from './unknown-events.js'
-import { resumeFor } from './visitor-namespace.js'
+import { scopedServices } from '../cluster/scoped-services.js'
+import type { TenantDispatch } from '../cluster/tenant-dispatch.js'
 
 export interface CompanionSocketData {
+  kind: 'companion'
   companion: CompanionGrant
 }
 
-export async function setUpCompanionSocket(socket: Socket<any, any, any, any>, services: Services, log: Logger): Promise<void> {
-  const { agent, channelId, tenantId } = (socket.data as CompanionSocketData).companion
-  const member: Member = { kind: 'agent', agentId: agent.id }
+export async function setUpCompanionSocket(socket: Socket<any, any, any, any>, services: Services, dispatch: TenantDispatch, log: Logger): Promise<void> {
+  const { agentId, channelId, tenantId } = (socket.data as CompanionSocketData).companion
+  const member: Member = { kind: 'agent', agentId }
+  const scoped = scopedServices(services, dispatch, tenantId)
   const on = onlyChannel(binder(socket, log), channelId)
-  on.request('channel:resume', schema.channelResume, (input) => resumeFor(services, member, tenantId, input))
-  on.notice('channel:ack', schema.channelAck, (input) => services.chat.ack(member, tenantId, input))
-  bindLeadEvents(on, services, member, tenantId)
+  on.request('channel:resume', schema.channelResume, (input) => scoped.edge.resume(tenantId, member, input))
+  on.notice('channel:ack', schema.channelAck, (input) => scoped.chat.ack(member, tenantId, input))
+  bindLeadEvents(on, scoped, member, tenantId)
   rejectUnknownEvents(socket, ['channel:resume', 'channel:ack', ...LEAD_EVENTS])
   socket.join(rooms.channel(channelId))
   try {
-    socket.emit('session', { channel: await services.channels.viewFor(channelId, member, tenantId), agent: { id: agent.id, displayName: agent.displayName } })
+    socket.emit('session', await scoped.edge.companionSession(tenantId, agentId, channelId))
   } catch (error) {
     log.warn({ err: error }, 'could not send the co-browsing session')
     socket.disconnect(true)

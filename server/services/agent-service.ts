@@ -132,14 +132,15 @@ export class AgentService {
   }
 
   /** The agent joined or left an open conversation: capacity, busy and wrap-up follow. */
-  async trackChannel(agentId: string, channelId: string, kind: ChannelKind, open: boolean): Promise<void> {
+  /** `counted`: the router already counted the conversation (with the offer's acceptance). */
+  async trackChannel(agentId: string, channelId: string, kind: ChannelKind, open: boolean, counted = false): Promise<void> {
     const agent = this.agents.get(agentId)
     if (!agent) return
     if (open === agent.channels.has(channelId)) return
     const now = Date.now()
     if (open) agent.channels.set(channelId, kind)
     else agent.channels.delete(channelId)
-    this.onRoutingEvent(agent.tenantId, { type: 'agent-load', at: now, agentId, kind, delta: open ? 1 : -1 })
+    if (!counted) this.onRoutingEvent(agent.tenantId, { type: 'agent-load', at: now, agentId, kind, delta: open ? 1 : -1 })
     if (open) {
       if (agent.state === 'ready' && this.atCapacity(agent)) await this.transition(agent, 'busy', null, null)
       else this.notifier.agentUpdated(this.view(agent))

@@ -44,8 +44,8 @@ export class CallService {
   ) {}
 
   /** After a restart the media of calls in progress is gone: end them, in the log too. */
-  async boot(): Promise<void> {
-    const stale = await this.db.call.findMany({ where: { status: { in: ['ringing', 'active'] } } })
+  async boot(tenantId?: string): Promise<void> {
+    const stale = await this.db.call.findMany({ where: { status: { in: ['ringing', 'active'] }, ...(tenantId ? { tenantId } : {}) } })
     for (const row of stale) {
       const endedAt = new Date()
       const seconds = row.startedAt ? Math.round((endedAt.getTime() - row.startedAt.getTime()) / 1000) : 0

@@ -9,13 +9,11 @@ import type { LinkResult } from '../../web/protocol/events.js'
 import type { LinkClaims, LinkTokens } from '../auth/link-token.js'
 import { refuseLeadUrl } from '../domain/lead-rules.js'
 import { ConflictError, ForbiddenError, InvalidStateError, UnauthorizedError } from '../errors.js'
-import type { AgentRuntime, AgentService } from './agent-service.js'
+import type { AgentService } from './agent-service.js'
 import { VISITOR_DEFAULT_NAME, type ChannelService, type OpenChannel } from './channel-service.js'
 import type { LeadingService } from './leading-service.js'
 import type { Member } from './notifier.js'
 import type { RoutingDirectory } from './routing-directory.js'
-import type { TenantInfo } from './tenant-directory.js'
-import type { VisitorIdentity } from './visitor-service.js'
 
 const LEAD_TOKEN_TTL_MS = 8 * 3600_000
 const INVITE_TOKEN_TTL_MS = 24 * 3600_000
@@ -25,7 +23,8 @@ export const INVITE_FRAGMENT = 'parley-join'
 
 /** A co-browsing tab let in: the agent it acts for and its one channel. */
 export interface CompanionGrant {
-  agent: AgentRuntime
+  agentId: string
+  displayName: string
   channelId: string
   tenantId: string
 }
@@ -60,9 +59,9 @@ export class ChannelLinks {
   }
 
   /** A visitor follows an invitation: they join the conversation unless it is full. */
-  async join(visitor: VisitorIdentity, tenant: TenantInfo, token: string): Promise<ChannelView> {
+  async join(visitor: { id: string; displayName: string | null }, tenantId: string, token: string): Promise<ChannelView> {
     const claims = this.tokens.verify(token, 'invite')
-    if (!claims || claims.tenantId !== tenant.id) throw new ForbiddenError('this invitation is not valid (it may have expired)')
+    if (!claims || claims.tenantId !== tenantId) throw new ForbiddenError('this invitation is not valid (it may have expired)')
     const channel = this.channels.get(claims.channelId)
     if (!channel) throw new InvalidStateError('this session has ended')
     const member: Member = { kind: 'visitor', visitorId: visitor.id }
@@ -72,19 +71,26 @@ export class ChannelLinks {
       if (used >= max) throw new ConflictError(`this session is full (${max} of ${max} seats taken)`)
       await this.channels.addParticipant(channel.id, { role: 'visitor', agentId: null, visitorId: visitor.id, name: visitor.displayName ?? VISITOR_DEFAULT_NAME, silent: false, avatarUrl: null })
     }
-    return this.channels.viewFor(channel.id, member, tenant.id)
+    return this.channels.viewFor(channel.id, member, tenantId)
+  }
+
+  /** The claims of a genuine co-browsing token (checked anywhere; the owner checks the channel). */
+  readLeadToken(token: string): LinkClaims & { agentId: string } {
+    const claims: LinkClaims | null = this.tokens.verify(token, 'lead')
+    if (!claims?.agentId) throw new UnauthorizedError('this co-browsing link is not valid any more: open a new one from the console')
+    return claims as LinkClaims & { agentId: string }
   }
 
   /** Let in a co-browsing tab: a genuine lead token, from the tenant's site, for an agent still in the channel. */
-  async admitCompanion(token: string, origin: string | null, originsOf: (tenantId: string) => Promise<Set<string>>): Promise<CompanionGrant> {
-    const claims: LinkClaims | null = this.tokens.verify(token, 'lead')
-    if (!claims?.agentId) throw new UnauthorizedError('this co-browsing link is not valid any more: open a new one from the console')
-    if (!origin || !(await originsOf(claims.tenantId)).has(origin)) throw new ForbiddenError('co-browsing tabs open on the tenant’s own site only')
+  async admitCompanion(token: string, origin: string | null, origins: readonly string[]): Promise<CompanionGrant> {
+    const claims = this.readLeadToken(token)
+    if (!origin || !origins.includes(origin)) throw new ForbiddenError('co-browsing tabs open on the tenant’s own site only')
     const channel = this.channels.get(claims.channelId)
     if (!channel || channel.tenantId !== claims.tenantId) throw new InvalidStateError('this conversation has ended')
     const present = [...channel.participants.values()].some((p) => p.agentId === claims.agentId && !p.leftAt && !p.silent)
     if (!present) throw new ForbiddenError('you are not in this conversation any more')
-    return { agent: await this.agents.load(claims.agentId), channelId: channel.id, tenantId: claims.tenantId }
+    const agent = await this.agents.load(claims.agentId)
+    return { agentId: agent.id, displayName: agent.displayName, channelId: channel.id, tenantId: claims.tenantId }
   }
 
   private async seats(channel: OpenChannel): Promise<{ used: number; max: number }> {

@@ -104,9 +104,9 @@ export class ChannelService {
     this.ackTimer.unref()
   }
 
-  /** Rebuild the open channels from the store (after a restart). */
-  async boot(): Promise<OpenChannel[]> {
-    const rows = await this.db.channel.findMany({ where: { status: 'open' }, include: { participants: true, request: true } })
+  /** Rebuild the open channels from the store (after a restart; one tenant's, when this node takes it over). */
+  async boot(tenantId?: string): Promise<OpenChannel[]> {
+    const rows = await this.db.channel.findMany({ where: { status: 'open', ...(tenantId ? { tenantId } : {}) }, include: { participants: true, request: true } })
     const visitorIds = rows.flatMap((row) => row.participants.map((p) => p.visitorId).filter((id): id is string => id !== null))
     const agentIds = rows.flatMap((row) => row.participants.map((p) => p.agentId).filter((id): id is string => id !== null))
     const names = await this.participantNames(visitorIds, agentIds)
@@ -150,9 +150,9 @@ export class ChannelService {
   /**
    * Accept a queued request: atomically move it to accepted and create the channel with the
    * visitor and the agent in it. ConflictError when someone else got there first.
-   * `onTaken` runs once the request is stored as accepted, before the agent's load changes.
+   * `onTaken` tells the router the request is taken with the agent's new load, once it is stored.
    */
-  async openForRequest(request: AcceptedRequest, agent: AgentRuntime, onTaken: () => void = () => {}): Promise<OpenChannel> {
+  async openForRequest(request: AcceptedRequest, agent: AgentRuntime, onTaken?: () => void): Promise<OpenChannel> {
     const now = new Date()
     const channel: OpenChannel = {
       id: newId('ch'),
@@ -184,10 +184,10 @@ export class ChannelService {
       })
     })
     this.open.set(channel.id, channel)
-    // NOTE: the router must hear the request is taken before the agent's new load (which may
-    // make them busy): a busy agent's ringing offer would otherwise be passed to someone else.
-    onTaken()
-    await this.agents.trackChannel(agent.id, channel.id, channel.kind, true)
+    // NOTE: the router hears of the acceptance and the agent's new load as one event (onTaken):
+    // apart, a busy agent's ringing offer would be passed on, or a full agent offered more.
+    onTaken?.()
+    await this.agents.trackChannel(agent.id, channel.id, channel.kind, true, onTaken !== undefined)
 
     const system = { role: 'system' as const }
     for (const member of [{ kind: 'visitor', visitorId: request.visitorId } as const, { kind: 'agent', agentId: agent.id } as const]) {

@@ -83,8 +83,8 @@ export class QueueService {
   }
 
   /** Rebuild the waiting line from the store (after a restart), keeping everyone's place. */
-  async boot(): Promise<void> {
-    const rows = await this.db.request.findMany({ where: { status: { in: ['queued', 'scheduled'] } }, include: { visitor: true }, orderBy: { createdAt: 'asc' } })
+  async boot(tenantId?: string): Promise<void> {
+    const rows = await this.db.request.findMany({ where: { status: { in: ['queued', 'scheduled'] }, ...(tenantId ? { tenantId } : {}) }, include: { visitor: true }, orderBy: { createdAt: 'asc' } })
     for (const row of rows) {
       const routing = await this.directory.get(row.tenantId)
       const request: WaitingRequest = {
@@ -109,7 +109,7 @@ export class QueueService {
       if (request.status === 'queued') this.enqueue(request)
       else this.onScheduled(request)
     }
-    const tenants = await this.db.tenant.findMany({ select: { id: true } })
+    const tenants = tenantId ? [{ id: tenantId }] : await this.db.tenant.findMany({ select: { id: true } })
     for (const { id } of tenants) {
       const routing = await this.directory.get(id)
       await this.engine.configure(id)
@@ -236,7 +236,7 @@ export class QueueService {
       () => {
         this.requests.delete(requestId)
         if (request.queue) this.estimator.recordAnswer(request.queue.id, (Date.now() - (offer.expiresAt - this.engine.settingsOf(tenantId).ringTimeoutMs)) / 1000, request.defaultHandleTimeSec)
-        this.engine.submit(tenantId, { type: 'offer-accepted', at: Date.now(), requestId, agentId })
+        this.engine.submit(tenantId, { type: 'offer-accepted', at: Date.now(), requestId, agentId, opens: request.kind })
       },
     )
     this.notifier.requestUpdated(request.visitor.id, { ...this.view(request), status: 'accepted', position: null, estimate: null, overflow: false, channelId: channel.id })

@@ -13,6 +13,7 @@ import { ChannelLinks } from './channel-links.js'
 import { ChannelService } from './channel-service.js'
 import { ChatService } from './chat-service.js'
 import { EventLog } from './event-log.js'
+import { EdgeOps } from './edge-ops.js'
 import { LeadingService } from './leading-service.js'
 import { MediaSignaling } from './media-signaling.js'
 import { MonitoringService } from './monitoring-service.js'
@@ -51,6 +52,8 @@ export interface Services {
   links: ChannelLinks
   monitoring: MonitoringService
   phone: PhoneService
+  /** composite, JSON-safe operations of the socket edge (see edge-ops.ts) */
+  edge: EdgeOps
 }
 
 export function createServices(db: Database, eventStore: EventStore, config: Config, notifier: Notifier, log: Logger, gateway: MediaGateway | null = null): Services {
@@ -90,7 +93,8 @@ export function createServices(db: Database, eventStore: EventStore, config: Con
     await leading.afterLeft(channel, participant)
     if (participant.role === 'supervisor') supervision.refresh(channel.tenantId)
   }
-  return {
+  let services: Services | null = null
+  services = {
     tenants,
     routing,
     visitors: new VisitorService(db, new VisitorTokens(config.SECRET)),
@@ -112,7 +116,9 @@ export function createServices(db: Database, eventStore: EventStore, config: Con
     links: new ChannelLinks(new LinkTokens(config.SECRET), channels, leading, agents, routing),
     monitoring: new MonitoringService(channels, supervision),
     phone: new PhoneService(db, config, gateway, log.child({ part: 'phone' })),
+    edge: new EdgeOps(() => services!),
   }
+  return services
 }
 
 /** Rebuild in-memory state from the store after a (re)start. */
@@ -122,6 +128,20 @@ export async function bootServices(services: Services): Promise<void> {
   await services.queue.boot()
   await services.phone.boot(services)
   services.presence.boot(open, services.queue.waitingVisitors())
+}
+
+/**
+ * Take one tenant over on a node of several (its previous owner stopped or died): its open
+ * channels, calls and waiting line from the store; presence starts with everyone's grace
+ * period, cancelled for each member whose socket is still connected somewhere (`connected`).
+ */
+export async function bootTenant(services: Services, tenantId: string, connected: { visitors: string[]; agents: string[] }): Promise<void> {
+  const open = await services.channels.boot(tenantId)
+  await services.calls.boot(tenantId)
+  await services.queue.boot(tenantId)
+  services.presence.boot(open, services.queue.waitingVisitors().filter((visitor) => visitor.tenantId === tenantId))
+  for (const visitorId of connected.visitors) services.presence.connected({ kind: 'visitor', visitorId }, tenantId)
+  for (const agentId of connected.agents) services.presence.connected({ kind: 'agent', agentId }, tenantId, await services.agents.load(agentId))
 }
 
 /** Stop timers and write what is pending. */
