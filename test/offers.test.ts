@@ -10,7 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Parley } from '../server/app.js'
 import type { OfferRuleInput } from '../server/domain/offer-rules.js'
 import type { ChannelView, RequestView } from '../web/protocol/views.js'
-import { AGENT_EMAILS, ask, connectAgent, connectVisitor, eventually, login, next, nextSession, startTestParley, type AgentSocket } from './support/parley-harness.js'
+import { hashPassword } from '../server/auth/password.js'
+import { newId } from '../server/store/ids.js'
+import { AGENT_EMAILS, DEMO_PASSWORD, ask, connectAgent, connectVisitor, eventually, login, next, nextSession, startTestParley, type AgentSocket } from './support/parley-harness.js'
 import { admin, answerOffer, BIKE_CART, createRule, OfferStream, postCart } from './support/offer-harness.js'
 
 let parley: Parley
@@ -270,5 +272,23 @@ describe('bad input', () => {
     expect((await admin(parley, 'POST', '/offer-rules', { name: 'x', offer: { queue: 'nope' } })).body.error.issues).toEqual([{ path: 'offer.queue', message: 'unknown queue' }])
     expect((await admin(parley, 'POST', '/offer-rules', { name: 'x' }, await login(parley.url, AGENT_EMAILS.anna))).status).toBe(403)
     expect((await admin(parley, 'PUT', '/offer-rules/or_missing', { name: 'x' })).status).toBe(404)
+  })
+
+  it('keeps tenants apart: another tenant can neither feed nor read this one\'s carts and rules', async () => {
+    const { visitorId } = (await postCart(parley, null, BIKE_CART)).body
+    await createRule(parley, STUCK)
+    const other = newId('tn')
+    await parley.db.tenant.create({ data: { id: other, slug: 'other', name: 'Other shop' } })
+    await parley.db.agent.create({ data: { id: newId('ag'), tenantId: other, email: 'boss@other.example', displayName: 'Other boss', role: 'admin', passwordHash: await hashPassword(DEMO_PASSWORD) } })
+    const theirs = await login(parley.url, 'boss@other.example', DEMO_PASSWORD, 'other')
+    expect((await admin(parley, 'GET', '/offer-rules', undefined, theirs)).body.rules).toEqual([])
+    const key = (await admin(parley, 'POST', '/api-keys', { name: 'theirs' }, theirs)).body.key as string
+    const sneaky = await fetch(`${parley.url}/api/v1/carts/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ visitorId, events: [{ type: 'order_completed' }] }) })
+    expect(sneaky.status).toBe(404)
+    expect(parley.offers.carts.live(visitorId)!.state.items).toHaveLength(1)
+    // a demo visitor token means nothing on the other tenant's widget endpoints
+    const { token } = (await postCart(parley, null, BIKE_CART)).body
+    const stream = await fetch(`${parley.url}/api/widget/other/offers/stream?token=${encodeURIComponent(token)}`, { headers: { origin: parley.shopUrl! } })
+    expect([401, 403]).toContain(stream.status)
   })
 })
