@@ -161,7 +161,7 @@ export class CallControls implements ReactiveController {
     const people = view.participants
       .filter((participant) => !participant.leftAt && !(leg && participant.role === 'visitor'))
       .map((participant) => ({ id: participant.id, name: participant.role === 'visitor' ? visitorName(view) : participant.name }))
-    return leg ? [...people, { id: leg.id, name: `${visitorName(view)} (phone)` }] : people
+    return leg ? [...people, { id: leg.id, name: `Phone: ${visitorName(view)}` }] : people
   }
 
   private view(): ChannelView | undefined {
