@@ -229,4 +229,52 @@ describe('three nodes on PostgreSQL and Redis', () => {
     }
     expect(channels.reduce((sum, channel) => sum + channel.visitor.sent.length + channel.agent.sent.length, 0)).toBeGreaterThan(VISITORS * 2 * 20)
   }, 90_000)
+
+  it('drains a node gracefully: its tenant moves at once and nothing is lost', async () => {
+    const owner = (await redis.get(`${clusterName}:owner:${tenantId}`))!
+    const before = channels.map((channel) => [channel.visitor.sent.length, channel.agent.sent.length])
+    let sending = true
+    const pump = (async () => {
+      for (let round = 0; sending; round++) {
+        for (const [index, channel] of channels.entries()) {
+          for (const [who, side] of [['v', channel.visitor], ['a', channel.agent]] as const) {
+            const text = `drain-${who}${index}-${round}`
+            side.sent.push(text)
+            side.sync.send(channel.id, text)
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 150))
+      }
+    })()
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    const draining = nodes.get(owner)!
+    const exited = new Promise((resolve) => draining.child.once('exit', resolve))
+    const drainedAt = Date.now()
+    draining.child.kill('SIGTERM')
+    balancer.setBackends([...nodes].filter(([name, node]) => name !== owner && node.child.exitCode === null && node.child.signalCode === null).map(([name, node]) => ({ name, port: node.port })))
+    await exited
+    // given up, not timed out: the remaining node takes it well within a lease
+    await eventually(async () => expect(await redis.get(`${clusterName}:owner:${tenantId}`)).not.toBeNull(), LEASE_MS)
+    expect(Date.now() - drainedAt).toBeLessThan(LEASE_MS + 5000)
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    sending = false
+    await pump
+    for (const [index, channel] of channels.entries()) {
+      expect(channel.visitor.sent.length).toBeGreaterThan(before[index]![0]!)
+      await eventually(
+        () => {
+          for (const [side, other] of [[channel.visitor, channel.agent], [channel.agent, channel.visitor]] as const) {
+            const state = side.sync.channels.get(channel.id)!
+            expect(state.pending).toEqual([])
+            const received = state.events.filter((e): e is Extract<ChannelEvent, { type: 'chat.message' }> => e.type === 'chat.message').map((e) => e.payload.text)
+            expect(received.filter((text) => other.sent.includes(text))).toEqual(other.sent)
+          }
+        },
+        30_000,
+        100,
+      )
+      const { rows } = await sql(databaseUrl, `SELECT seq FROM "ChannelEvent" WHERE "channelId" = $1 ORDER BY seq`, [channel.id])
+      expect(rows.map((row) => row.seq)).toEqual(rows.map((_, i) => i + 1))
+    }
+  }, 90_000)
 })
