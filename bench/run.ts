@@ -31,6 +31,7 @@ import { newId } from '../server/store/ids.js'
 import type { ChannelEvent } from '../web/protocol/channel-event.js'
 import { connect, inBatches, percentile, round, startChild, stopChild } from './bench-process.js'
 import { runLeadBench } from './lead-fanout.js'
+import { runLoadBench } from './load.js'
 import { runSipBench } from './sip.js'
 import { runMediaBench } from './media.js'
 import { measureRoutingLatency } from './routing-latency.js'
@@ -286,6 +287,7 @@ function loaderSize(): { bytes: number; gzipBytes: number; budgetGzipBytes: numb
 async function main(): Promise<void> {
   if (process.argv[2] === 'media') return runMediaBench(root)
   if (process.argv[2] === 'lead') return runLeadBench(root)
+  if (process.argv[2] === 'load') return runLoadBench(root)
   if (process.argv[2] === 'sip') return runSipBench(root)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'))
   try {
@@ -356,6 +358,7 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true })
   }
   await runLeadBench(root)
+  await runLoadBench(root)
   await runMediaBench(root)
   await runSipBench(root)
 }
