@@ -152,6 +152,8 @@ describe('a proactive offer in Chromium', () => {
     await scrollPayTo(40) // now high: the card moves out of its way
     await expectClear()
     expect((await card().boundingBox())!.y).not.toBe(low.y)
+    // Anna's console says she is held, with the cart; she need not click anything
+    await expect.poll(() => console_.locator('[data-test=offer-hold]').textContent()).toMatch(/Stuck at checkout.*1,299\.00/s)
     // Anna, the matching agent, is the one held for it
     const anna = await parley.db.agent.findFirstOrThrow({ where: { email: AGENT_EMAILS.anna } })
     expect(parley.offers.offers.liveOffers()).toEqual([expect.objectContaining({ agentId: anna.id })])
@@ -161,6 +163,7 @@ describe('a proactive offer in Chromium', () => {
     await card().locator('[data-test=offer-mode][data-mode=voice]').check()
     await card().locator('[data-test=offer-yes]').click()
     await expect.poll(() => card().count()).toBe(0)
+    await expect.poll(() => console_.locator('[data-test=offer-hold]').count()).toBe(0)
     const shopCall = shop.locator('parley-call-view')
     const agentCall = activeChannel().locator('parley-call-view')
     await expect.poll(() => shopCall.getAttribute('data-state'), { timeout: 30_000 }).toBe('connected')

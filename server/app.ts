@@ -109,6 +109,11 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     for (const sessionId of sessionIds) agentNsp.in(rooms.session(sessionId)).disconnectSockets(true)
   }
   const offers = createOffers(db, services, management, config, log.child({ part: 'offers' }))
+  offers.offers.onHold = (agentId, hold, offerId) => {
+    const room = agentNsp.to(rooms.agent(agentId))
+    if (hold) room.emit('offer:hold', hold)
+    else room.emit('offer:hold-ended', { offerId })
+  }
   let stopForLostTenant: (tenantId: string) => void = () => {}
   const { dispatch, presence } = cluster
     ? cluster.attach(services, db, [visitorNsp, agentNsp], (tenantId) => stopForLostTenant(tenantId))

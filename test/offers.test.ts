@@ -70,8 +70,11 @@ describe('a proactive offer', () => {
 
     anna = connectAgent(parley.url, await login(parley.url, AGENT_EMAILS.anna))
     await nextSession.agent(anna)
+    const holdNotice = next<Record<string, unknown>>(anna as never, 'offer:hold')
     await setState('ready')
     const offer = await stream.nextOffer()
+    // Anna's console hears she is held, with the cart
+    expect(await holdNotice).toMatchObject({ offerId: offer.id, rule: 'Stuck at payment', modes: ['chat'], cart: { value: 1299, step: 'payment' } })
     // media is off here: the browser call cannot be served, so only the chat is offered
     expect(offer).toMatchObject({ message: expect.any(String), modes: ['chat'], preferred: 'chat', agentReady: true, charge: null })
     const tenantId = parley.services.channels.allOpen()[0]?.tenantId ?? (await parley.db.tenant.findFirstOrThrow({ where: { slug: 'demo' } })).id
@@ -90,10 +93,12 @@ describe('a proactive offer', () => {
     const cartBefore = JSON.stringify(parley.offers.carts.live(visitorId)!.state.items)
     const joined = next<ChannelView>(anna as never, 'channel:joined')
     const walkInOffered = next<RequestView>(anna as never, 'request:offered')
+    const holdEnded = next(anna as never, 'offer:hold-ended')
     const accepted = await answerOffer(parley, token, offer.id, { answer: 'accept', mode: 'chat' })
     expect(accepted).toMatchObject({ status: 200, body: { status: 'accepted', mode: 'chat', channelId: expect.any(String) } })
     const channel = await joined
     expect(channel.id).toBe(accepted.body.channelId)
+    expect(await holdEnded).toEqual({ offerId: offer.id })
     expect(await stream.next('offer-closed')).toEqual({ id: offer.id, reason: 'accepted' })
     // Anna is free again for the walk-in (one chat of three)
     expect((await walkInOffered).id).toBe(walkIn)

@@ -8,8 +8,8 @@
  * out) or withdrawn (the held agent left); each outcome is stored per rule, and an order
  * completed after an accepted offer is attributed to it.
  */
-import type { ContactMode, OfferAccepted, OfferCharge, OfferEndReason, OfferStreamEvents, OfferView } from '../../web/protocol/cart.js'
-import { cartCategories, cartMargin, cartValue, type CompletedOrder } from '../domain/cart-state.js'
+import type { AgentHoldView, ContactMode, OfferAccepted, OfferCharge, OfferEndReason, OfferStreamEvents, OfferView } from '../../web/protocol/cart.js'
+import { cartCategories, cartMargin, cartValue, cartView, type CompletedOrder } from '../domain/cart-state.js'
 import { billedMinutes, matchingRules, preselectedMode, servableModes, type CartFacts, type OfferRule } from '../domain/offer-rules.js'
 import type { ChannelKind } from '../domain/router.js'
 import { parseRequirement } from '../domain/skill-requirement.js'
@@ -53,6 +53,9 @@ const CACHE_MS = 60_000
 const STALE_EVERY_MS = 60_000
 
 export class OfferService {
+  /** tell the held agent's console (set by the app: the agent's socket room) */
+  onHold: (agentId: string, hold: AgentHoldView | null, offerId: string) => void = () => {}
+
   private readonly live = new Map<string, LiveOffer>()
   private readonly byVisitor = new Map<string, string>()
   private readonly byHold = new Map<string, string>()
@@ -305,6 +308,7 @@ export class OfferService {
     if (this.live.get(id)?.status !== 'shown') return true // lost its agent meanwhile (withdrawn)
     const view = await this.view(offer)
     for (const { listener } of this.listeners.get(visitorId) ?? []) listener('offer', view)
+    if (offer.hold) this.tellAgent(offer.hold.agentId, { offerId: id, rule: rule.name, modes, expiresAt: view.expiresAt, cart: cartView(cart.state) }, id)
     this.log.info({ offerId: id, rule: rule.name, agentId: held?.agentId ?? null, modes }, 'proactive offer shown')
     return true
   }
@@ -347,6 +351,7 @@ export class OfferService {
   }
 
   private forget(offer: LiveOffer): void {
+    if (offer.hold) this.tellAgent(offer.hold.agentId, null, offer.id)
     this.live.delete(offer.id)
     if (this.byVisitor.get(offer.visitorId) === offer.id) this.byVisitor.delete(offer.visitorId)
     if (offer.hold) this.byHold.delete(offer.hold.holdId)
@@ -354,6 +359,14 @@ export class OfferService {
 
   private closeStreams(offer: LiveOffer, reason: OfferEndReason): void {
     for (const { listener } of this.listeners.get(offer.visitorId) ?? []) listener('offer-closed', { id: offer.id, reason })
+  }
+
+  private tellAgent(agentId: string, hold: AgentHoldView | null, offerId: string): void {
+    try {
+      this.onHold(agentId, hold, offerId)
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not tell the agent about a hold')
+    }
   }
 
   // ── money and attribution ──

@@ -100,6 +100,7 @@ export class AgentConsole extends LitElement {
           ?connected=${session.status === 'connected'}
           .accepting=${this.accepting}
           .declining=${this.declining}
+          .hold=${session.hold}
           @accept=${this.onAccept}
           @decline=${this.onDecline}
         ></parley-offer-list>

@@ -5,6 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client'
 import type { Ack, AgentClientToServer, AgentServerToClient, AgentSession, ErrorBody, WithdrawReason } from '../protocol/events.js'
+import type { AgentHoldView } from '../protocol/cart.js'
 import type { AgentView, ChannelView, ChosenAgentState, RequestView } from '../protocol/views.js'
 import { ChannelSync } from '../shared/channel-sync.js'
 import { LocalStorageOutboxStore } from '../shared/outbox-store.js'
@@ -71,6 +72,8 @@ export class ConsoleSession {
   stateReasons: StateReasons = { not_ready: [], break: [], away: [] }
   /** The supervisors' live feed (the server refuses it to plain agents). */
   readonly live: LiveWatch
+  /** a proactive offer holds this agent: the shopper's yes opens the conversation at once */
+  hold: AgentHoldView | null = null
   private readonly socket: AgentSocket
   private readonly link: SocketLink
   private readonly offerMap = new Map<string, RequestView>()
@@ -226,6 +229,15 @@ export class ConsoleSession {
           this.emit('missed', false)
         }, MISSED_WINDOW_MS)
       }
+    })
+    socket.on('offer:hold', (hold) => {
+      this.hold = hold
+      this.emit('change')
+    })
+    socket.on('offer:hold-ended', ({ offerId }) => {
+      if (this.hold?.offerId !== offerId) return
+      this.hold = null
+      this.emit('change')
     })
     // ChannelSync adopts joined channels itself; this only tells the UI to open a tab.
     socket.on('channel:joined', (channel) => this.emit('joined', channel))

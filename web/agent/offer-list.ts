@@ -9,6 +9,8 @@ import type { AgentView, RequestView } from '../protocol/views.js'
 import { baseStyles } from './console-styles.js'
 import { atCapacityFor, formatCountdown } from './format.js'
 import { offerCardStyles, renderOfferCard } from './offer-card.js'
+import { offerHoldStyles, renderHoldNotice } from './offer-hold.js'
+import type { AgentHoldView } from '../protocol/cart.js'
 
 /** Detail of the `accept` event. */
 export interface AcceptDetail {
@@ -34,12 +36,14 @@ export class OfferList extends LitElement {
     connected: { type: Boolean },
     accepting: { type: String },
     declining: { type: String },
+    hold: { attribute: false },
     now: { state: true },
   }
 
   static override styles = [
     baseStyles,
     offerCardStyles,
+    offerHoldStyles,
     css`
       :host {
         display: flex;
@@ -121,6 +125,8 @@ export class OfferList extends LitElement {
   accepting = ''
   /** The request whose decline is in flight. */
   declining = ''
+  /** A proactive offer holds this agent (shown above the requests). */
+  hold: AgentHoldView | null = null
   private now = Date.now()
   private ticker: ReturnType<typeof setInterval> | undefined
   private flashTimer: ReturnType<typeof setTimeout> | undefined
@@ -141,7 +147,7 @@ export class OfferList extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback()
     this.ticker = setInterval(() => {
-      if (this.offers.length > 0 || this.agent?.state === 'wrap_up') this.now = Date.now()
+      if (this.offers.length > 0 || this.hold || this.agent?.state === 'wrap_up') this.now = Date.now()
     }, 250) // a quarter second keeps the ring bar smooth and the seconds within 0.25 s
   }
 
@@ -152,6 +158,7 @@ export class OfferList extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('hold')) this.now = Date.now()
     if (changed.has('offers')) {
       const now = Date.now()
       const ids = new Set(this.offers.map((offer) => offer.id))
@@ -177,7 +184,7 @@ export class OfferList extends LitElement {
         <h2>Incoming requests</h2>
         <span class="badge ${count > 0 ? 'some' : ''}" data-test="offer-count">${count}</span>
       </header>
-      ${this.renderHint()}
+      ${this.renderHint()} ${renderHoldNotice(this.hold, this.now)}
       ${count === 0
         ? html`<div class="empty">${ready ? 'No one is waiting. New requests ring here.' : 'No requests.'}</div>`
         : html`<ol aria-live="polite">

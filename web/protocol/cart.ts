@@ -108,6 +108,15 @@ export interface OfferAccepted {
   requestId: string | null
 }
 
+/** What the held agent's console shows while a proactive offer waits for the shopper's answer. */
+export interface AgentHoldView {
+  offerId: string
+  rule: string
+  modes: ContactMode[]
+  expiresAt: string
+  cart: CartView | null
+}
+
 /** Channel events about the cart (merged into ChannelEventPayloads; staff only). */
 export interface CartEventPayloads {
   /** the shopper's cart when the conversation opened and whenever it changed since */

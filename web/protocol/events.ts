@@ -8,6 +8,7 @@ import type { ChannelEvent, ChannelFeedEvent, ParticipantRole } from './channel-
 import type { AgentView, CallView, ChannelView, PresenceView, RequestView } from './views.js'
 import type { types as msc } from 'mediasoup-client'
 import type { PhoneClientEvents } from './phone.js'
+import type { AgentHoldView } from './cart.js'
 
 /** Error codes carried by error acks and `error` events (closed union). */
 export type ErrorCode =
@@ -297,4 +298,8 @@ export interface AgentServerToClient extends ChannelMemberServerEvents {
   'request:offered': (request: RequestView) => void
   'request:withdrawn': (withdrawal: { requestId: string; reason: WithdrawReason }) => void
   'supervisor:snapshot': (snapshot: SupervisorSnapshot) => void
+  /** this agent is held for a proactive offer: if the shopper says yes, the conversation opens at once */
+  'offer:hold': (hold: AgentHoldView) => void
+  /** the hold is over (answered, ran out, withdrawn) */
+  'offer:hold-ended': (ended: { offerId: string }) => void
 }
