@@ -14,6 +14,7 @@ import { hashPassword } from '../server/auth/password.js'
 import { SIGNAL_EVENTS, WRITE_EVENTS } from '../server/realtime/socket-guard.js'
 import { newId } from '../server/store/ids.js'
 import type { ChannelView, RequestView } from '../web/protocol/views.js'
+import { eventSamples } from './support/socket-samples.js'
 import { AGENT_EMAILS, DEMO_PASSWORD, ask, connectAgent, connectVisitor, login, next, nextSession, startChat, startTestParley, type AgentSocket, type VisitorSocket } from './support/parley-harness.js'
 
 let parley: Parley
@@ -30,62 +31,14 @@ let ben: AgentSocket
 let companion: Socket
 let foreign: AgentSocket
 
-const UUID = '00000000-0000-4000-8000-000000000000'
 /** events that do not name anybody else's data; checked by role below */
 const SELF = new Set(['request:create', 'agent:set-state', 'supervisor:watch', 'phone:get', 'phone:set', 'channel:join'])
 /** events without an ack: problems come as an `error` event */
 const NOTICES = new Set(['chat:typing', 'channel:ack', 'lead:scroll', 'lead:click'])
 
-/** A valid payload per event (schema-valid, so what answers is the authorization). */
+/** The samples, aimed at the victim channel and request. */
 function samples(): Record<string, unknown> {
-  const channelId = channel.id
-  const page = `${parley.shopUrl}/cart`
-  const visitorParticipant = channel.participants.find((p) => p.role === 'visitor')!.id
-  return {
-    'request:create': { clientRequestId: 'authz-own', question: 'my own question', pageUrl: null },
-    'request:cancel': { requestId: waiting.id },
-    'request:schedule': { requestId: waiting.id, scheduledFor: new Date(Date.now() + 86_400_000).toISOString() },
-    'request:accept': { requestId: waiting.id },
-    'request:decline': { requestId: waiting.id },
-    'channel:join': { token: 'not-a-real-invitation' },
-    'agent:set-state': { state: 'not_ready' },
-    'supervisor:watch': { watch: true },
-    'supervisor:monitor': { channelId },
-    'supervisor:barge': { channelId },
-    'lead:companion': { channelId, url: null },
-    'channel:invite': { channelId, url: null },
-    'channel:resume': { channelId, afterSeq: 0 },
-    'chat:send': { channelId, clientMsgId: 'authz-intruder', text: 'let me in' },
-    'chat:typing': { channelId, text: 'spoofed' },
-    'channel:ack': { channelId, seq: 1 },
-    'channel:leave': { channelId },
-    'call:request': { channelId, video: false },
-    'call:answer': { channelId, callId: 'ca_none', accept: true },
-    'call:hangup': { channelId, callId: 'ca_none' },
-    'call:record': { channelId, callId: 'ca_none', recording: true },
-    'media:join': { channelId, callId: 'ca_none' },
-    'media:setup': { channelId, callId: 'ca_none', rtpCapabilities: {} },
-    'media:connect': { channelId, transportId: UUID, dtlsParameters: {} },
-    'media:produce': { channelId, transportId: UUID, kind: 'audio', rtpParameters: {}, source: 'audio' },
-    'media:producer': { channelId, producerId: UUID, action: 'pause' },
-    'media:consumer': { channelId, consumerId: UUID, action: 'pause' },
-    'media:restart-ice': { channelId, transportId: UUID },
-    'phone:get': {},
-    'phone:set': { number: '+4917012345678' },
-    'phone:call': { channelId },
-    'phone:hangup': { channelId, phoneCallId: 'pc_none' },
-    'phone:hold': { channelId, phoneCallId: 'pc_none', hold: true },
-    'phone:dtmf': { channelId, phoneCallId: 'pc_none', digits: '1' },
-    'phone:transfer': { channelId, phoneCallId: 'pc_none', target: '+4917012345678' },
-    'page:viewed': { channelId, url: page, title: null },
-    'lead:navigate': { channelId, url: page },
-    'lead:pass': { channelId, participantId: visitorParticipant },
-    'lead:highlight': { channelId, pageUrl: page, selector: '#total' },
-    'lead:clear-highlight': { channelId, pageUrl: page },
-    'lead:fill': { channelId, pageUrl: page, selector: '#email', value: 'x@example.com', field: { type: 'email' } },
-    'lead:scroll': { channelId, pageUrl: page, x: 0, y: 0.5 },
-    'lead:click': { channelId, pageUrl: page, selector: '#buy' },
-  }
+  return eventSamples({ channelId: channel.id, requestId: waiting.id, participantId: channel.participants.find((p) => p.role === 'visitor')!.id, page: `${parley.shopUrl}/cart` })
 }
 
 /** The events a connected socket's server side handles (its registered listeners). */

@@ -22,6 +22,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
 function translate(error: unknown): unknown {
   const type = (error as { type?: string } | null)?.type
   if (type === 'entity.too.large') return new PayloadTooLargeError('request body too large')
+  // the router cannot decode a path parameter (a malformed %-escape)
+  if (error instanceof URIError) return new ValidationError('the address is not valid (malformed %-escape)')
   if (type === 'entity.parse.failed') return new ValidationError('request body is not valid JSON')
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new ValidationError('unsupported body encoding')
   return error

@@ -104,7 +104,11 @@ export function routingAdminRoutes(services: Services, db: Database, audit: Audi
     const tenantId = req.agent!.tenantId
     const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId } })
     const current = readTenantSettings(tenant.settings)
-    const parsed = tenantSettingsSchema.safeParse({ ...current, ...(typeof req.body === 'object' && req.body ? req.body : {}) })
+    // NOTE: merged over the current settings, so the body's own fields are checked here: an unknown one (a typo) must not pass as a no-op
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw new ValidationError('settings must be a JSON object of the fields to change')
+    const unknown = Object.keys(req.body).filter((field) => !Object.hasOwn(tenantSettingsSchema.shape, field))
+    if (unknown.length) throw new ValidationError(`invalid settings: ${unknown.join(', ')}: unknown field`, unknown.map((path) => ({ path, message: 'unknown field' })))
+    const parsed = tenantSettingsSchema.safeParse({ ...current, ...req.body })
     if (!parsed.success) throw ValidationError.fromZod('settings', parsed.error)
     await db.tenant.update({ where: { id: tenantId }, data: { settings: JSON.stringify(parsed.data) } })
     await changed(tenantId)
