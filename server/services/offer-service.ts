@@ -5,12 +5,12 @@
  * served makes the offer: an agent with the rule queue's skills is held for the offer's
  * lifetime (or, failing that, the queue's expected wait is below the rule's threshold), and
  * the modes are what can be served now. The offer ends accepted, declined, ignored (it ran
- * out) or withdrawn (the held agent left); each outcome is stored per rule, and an order
- * completed after an accepted offer is attributed to it.
+ * out) or withdrawn (the held agent left); each outcome is stored per rule (charges and
+ * the credit for later orders: OfferLedger).
  */
 import type { AgentHoldView, ContactMode, OfferAccepted, OfferCharge, OfferEndReason, OfferStreamEvents, OfferView } from '../../web/protocol/cart.js'
-import { cartCategories, cartMargin, cartValue, cartView, type CompletedOrder } from '../domain/cart-state.js'
-import { billedMinutes, matchingRules, preselectedMode, servableModes, type CartFacts, type OfferRule } from '../domain/offer-rules.js'
+import { cartCategories, cartMargin, cartValue, cartView } from '../domain/cart-state.js'
+import { matchingRules, preselectedMode, servableModes, type CartFacts, type OfferRule } from '../domain/offer-rules.js'
 import type { ChannelKind } from '../domain/router.js'
 import { parseRequirement } from '../domain/skill-requirement.js'
 import { ConflictError, InvalidStateError, NotFoundError, ValidationError } from '../errors.js'
@@ -21,6 +21,7 @@ import type { BillingService } from './billing-service.js'
 import type { CartService, LiveCart } from './cart-service.js'
 import type { OfferConnector } from './offer-connector.js'
 import type { OfferHistoryBook } from './offer-history.js'
+import type { OfferLedger } from './offer-ledger.js'
 import type { OfferRuleDirectory } from './offer-rule-directory.js'
 import type { RoutingQueue } from './routing-directory.js'
 import type { Services } from './services.js'
@@ -46,8 +47,6 @@ type Listener = <E extends keyof OfferStreamEvents>(event: E, data: OfferStreamE
 
 /** how often waiting carts are looked at again (inactivity, agents coming free) */
 const SWEEP_MS = 1000
-/** an order this long after an accepted offer is still the offer's */
-const ATTRIBUTION_MS = 7 * 24 * 3_600_000
 const CACHE_MS = 60_000
 /** offers left 'shown' past their end by a process that died are closed this often */
 const STALE_EVERY_MS = 60_000
@@ -63,8 +62,6 @@ export class OfferService {
   private readonly evaluating = new Set<string>()
   private readonly again = new Set<string>()
   private readonly tenantCache = new Map<string, { at: number; timeZone: string; currency: string }>()
-  /** accepted offers billed by the minute: channel id -> offer */
-  private readonly perMinute = new Map<string, { offerId: string; tenantId: string; visitorId: string; charge: OfferCharge; ruleName: string }>()
   private readonly sweepTimer: ReturnType<typeof setInterval>
   private lastStaleSweep = 0
   private closed = false
@@ -76,6 +73,7 @@ export class OfferService {
     private readonly rules: OfferRuleDirectory,
     private readonly history: OfferHistoryBook,
     private readonly connector: OfferConnector,
+    private readonly ledger: OfferLedger,
     private readonly billing: BillingService,
     private readonly webhooks: WebhookDispatcher,
     private readonly log: Logger,
@@ -84,7 +82,7 @@ export class OfferService {
     services.engine.onChange((tenantId) => this.evaluateTenant(tenantId))
     carts.onChanged = (cart, orders) => {
       if (cart.visitorId) {
-        for (const order of orders) void this.attribute(cart.visitorId, order).catch((error: unknown) => this.log.error({ err: error }, 'could not attribute an order'))
+        for (const order of orders) void this.ledger.orderCompleted(cart.visitorId, order).catch((error: unknown) => this.log.error({ err: error }, 'could not attribute an order'))
         this.evaluate(cart.visitorId)
       }
     }
@@ -100,8 +98,9 @@ export class OfferService {
     set.add(entry)
     const offerId = this.byVisitor.get(visitorId)
     const offer = offerId ? this.live.get(offerId) : undefined
-    if (offer?.status === 'shown') void this.view(offer).then((view) => listener('offer', view))
-    else void this.carts.ofVisitor(visitorId).then(() => this.evaluate(visitorId))
+    const failed = (error: unknown) => this.log.error({ err: error, visitorId }, 'could not serve an offers stream')
+    if (offer?.status === 'shown') void this.view(offer).then((view) => listener('offer', view), failed)
+    else void this.carts.ofVisitor(visitorId).then(() => this.evaluate(visitorId), failed)
     return () => {
       set.delete(entry)
       if (set.size === 0) this.listeners.delete(visitorId)
@@ -146,7 +145,7 @@ export class OfferService {
     this.forget(offer)
     this.closeStreams(offer, 'accepted')
     await this.db.proactiveOffer.update({ where: { id: offer.id }, data: { status: 'accepted', mode, respondedAt: now, requestId: connected.requestId, channelId: connected.channelId } })
-    if (offer.charge && connected.channelId) await this.charge(offer, connected.channelId)
+    if (offer.charge && connected.channelId) await this.ledger.opened({ id: offer.id, tenantId, visitorId, ruleName: offer.rule.name, charge: offer.charge }, connected.channelId)
     void this.webhooks
       .emit(tenantId, 'offer.accepted', { offer: { id: offer.id, rule: { id: offer.rule.id, name: offer.rule.name }, mode, channelId: connected.channelId, requestId: connected.requestId, acceptedAt: now.toISOString() } })
       .catch((error: unknown) => this.log.error({ err: error }, 'could not send the offer.accepted webhook'))
@@ -159,24 +158,7 @@ export class OfferService {
     if (!opened) return
     const row = await this.db.proactiveOffer.update({ where: { id: opened.offerId }, data: { channelId } })
     const charge = row.charge ? (JSON.parse(row.charge) as OfferCharge) : null
-    if (charge) await this.charge({ id: row.id, tenantId: row.tenantId, visitorId: row.visitorId, rule: { name: row.ruleName } as OfferRule, charge }, channelId)
-  }
-
-  /** A conversation ended: bill its minutes when the shopper agreed to pay by the minute. */
-  async channelEnded(channelId: string, openedAt: Date): Promise<void> {
-    const billed = this.perMinute.get(channelId)
-    if (!billed) return
-    this.perMinute.delete(channelId)
-    const minutes = billedMinutes((Date.now() - openedAt.getTime()) / 1000)
-    await this.billing.recordShopperCharge({
-      tenantId: billed.tenantId,
-      amountMinor: minutes * billed.charge.amountMinor,
-      currency: billed.charge.currency,
-      description: `${billed.ruleName}: ${minutes} min of advice`,
-      visitorId: billed.visitorId,
-      channelId,
-      offerId: billed.offerId,
-    })
+    if (charge) await this.ledger.opened({ id: row.id, tenantId: row.tenantId, visitorId: row.visitorId, ruleName: row.ruleName, charge }, channelId)
   }
 
   /** Live offers (tests, supervision). */
@@ -369,28 +351,7 @@ export class OfferService {
     }
   }
 
-  // ── money and attribution ──
-
-  private async charge(offer: Pick<LiveOffer, 'id' | 'tenantId' | 'visitorId' | 'charge'> & { rule: Pick<OfferRule, 'name'> }, channelId: string): Promise<void> {
-    const charge = offer.charge!
-    if (charge.mode === 'per_minute') {
-      this.perMinute.set(channelId, { offerId: offer.id, tenantId: offer.tenantId, visitorId: offer.visitorId, charge, ruleName: offer.rule.name })
-      return
-    }
-    await this.billing
-      .recordShopperCharge({ tenantId: offer.tenantId, amountMinor: charge.amountMinor, currency: charge.currency, description: `${offer.rule.name}: advice call`, visitorId: offer.visitorId, channelId, offerId: offer.id })
-      .catch((error: unknown) => this.log.error({ err: error, offerId: offer.id }, 'could not record the shopper charge'))
-  }
-
-  /** An order completed: the shopper's latest accepted offer (within a week, not yet credited) gets it. */
-  private async attribute(visitorId: string, order: CompletedOrder): Promise<void> {
-    const offer = await this.db.proactiveOffer.findFirst({
-      where: { visitorId, status: 'accepted', orderCompletedAt: null, respondedAt: { gte: new Date(order.at - ATTRIBUTION_MS) } },
-      orderBy: { respondedAt: 'desc' },
-      select: { id: true },
-    })
-    if (offer) await this.db.proactiveOffer.update({ where: { id: offer.id }, data: { orderCompletedAt: new Date(order.at), orderId: order.orderId, orderValue: order.value } })
-  }
+  // ── the shopper and the tenant ──
 
   /** Remember how the shopper likes to talk (the card preselects it next time). */
   private async remember(visitorId: string, mode: ContactMode): Promise<void> {

@@ -12,6 +12,7 @@ import { CartService } from './cart-service.js'
 import type { Management } from './management.js'
 import { OfferConnector } from './offer-connector.js'
 import { OfferHistoryBook } from './offer-history.js'
+import { OfferLedger } from './offer-ledger.js'
 import { OfferReport } from './offer-report.js'
 import { OfferRuleDirectory } from './offer-rule-directory.js'
 import { OfferService } from './offer-service.js'
@@ -30,7 +31,8 @@ export function createOffers(db: Database, services: Services, management: Manag
   const carts = new CartService(db, services.channels, services.events, log.child({ part: 'carts' }))
   const rules = new OfferRuleDirectory(db, log.child({ part: 'offer-rules' }))
   const connector = new OfferConnector(db, services, carts, log.child({ part: 'offer-connector' }))
-  const offers = new OfferService(db, services, carts, rules, new OfferHistoryBook(db), connector, management.billing, management.webhooks, log.child({ part: 'offers' }))
+  const ledger = new OfferLedger(db, management.billing, log.child({ part: 'offer-ledger' }))
+  const offers = new OfferService(db, services, carts, rules, new OfferHistoryBook(db), connector, ledger, management.billing, management.webhooks, log.child({ part: 'offers' }))
   const report = new OfferReport(db)
   management.reports.proactiveOffers = report
 
@@ -48,7 +50,7 @@ export function createOffers(db: Database, services: Services, management: Manag
     previousEnded(channel)
     // a shopper who just finished talking to us is not idle: no offer right after the goodbye
     for (const participant of channel.participants.values()) if (participant.visitorId) carts.touch(participant.visitorId)
-    void offers.channelEnded(channel.id, channel.createdAt).catch(failed('could not bill an offer conversation'))
+    void ledger.ended(channel.id, channel.createdAt).catch(failed('could not bill an offer conversation'))
   }
   return { carts, rules, offers, report, tokens: new VisitorTokens(config.SECRET) }
 }
