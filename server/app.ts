@@ -144,6 +144,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     metricsToken: config.METRICS_TOKEN,
     apiRatePerMinute: config.API_RATE_PER_MINUTE,
     traffic: protection.traffic,
+    trustProxy: config.TRUST_PROXY,
     presence,
     dispatch,
   })

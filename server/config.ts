@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
+import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -70,6 +71,11 @@ const schema = z.object({
   WEBHOOK_ALLOW_PRIVATE: flag.default(false),
   /** public API requests per key and minute (more get 429 with Retry-After) */
   API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+  /** reverse proxies whose X-Forwarded-For names the client (logs, rate limits): loopback, linklocal, uniquelocal, IPs or CIDR ranges, comma-separated */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .refine((spec) => spec.split(',').map((item) => item.trim()).filter(Boolean).every((item) => ['loopback', 'linklocal', 'uniquelocal'].includes(item) || isIP(item.split('/')[0]!) !== 0), 'loopback, linklocal, uniquelocal, IP addresses or CIDR ranges, comma-separated'),
   /** rate limits (token buckets, bursts of a quarter minute); off only for load tests from one address */
   RATE_LIMITS: flag.default(true),
   /** widget HTTP requests (/api/widget/...) per client address and minute, and per tenant */

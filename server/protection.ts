@@ -9,6 +9,7 @@ import type { Config } from './config.js'
 import type { Logger } from './log.js'
 import { MemoryRateLimiter, type RateLimiter } from './services/rate-limiter.js'
 import { TrafficPolicy } from './services/traffic-policy.js'
+import { proxyTrust } from './realtime/client-address.js'
 import { guardNamespace } from './realtime/socket-guard.js'
 import { SocketPressure } from './realtime/socket-pressure.js'
 
@@ -48,8 +49,9 @@ export function createProtection(config: Config, log: Logger, limiter: RateLimit
     guard(visitors, agents) {
       protection.namespaces = { visitors, agents }
       const socketLog = log.child({ part: 'socket-guard' })
-      guardNamespace(visitors, { traffic, pressure, log: socketLog, limitHandshakes: true })
-      guardNamespace(agents, { traffic, pressure, log: socketLog, limitHandshakes: false })
+      const trustedProxy = proxyTrust(config.TRUST_PROXY)
+      guardNamespace(visitors, { traffic, pressure, log: socketLog, limitHandshakes: true, trustedProxy })
+      guardNamespace(agents, { traffic, pressure, log: socketLog, limitHandshakes: false, trustedProxy })
     },
     registerMetrics(registry) {
       new Gauge({

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { io } from 'socket.io-client'
 import type { Parley } from '../server/app.js'
-import { clientAddress } from '../server/realtime/client-address.js'
+import { clientAddress, proxyTrust } from '../server/realtime/client-address.js'
 import type { VisitorSession } from '../web/protocol/events.js'
 import { ask, next, startChat, startTestParley, type VisitorSocket } from './support/parley-harness.js'
 
@@ -47,6 +47,15 @@ describe('the client address', () => {
     expect(clientAddress('::1', '198.51.100.1, 127.0.0.1')).toBe('198.51.100.1')
     expect(clientAddress('203.0.113.9', '10.0.0.1')).toBe('203.0.113.9')
     expect(clientAddress('::ffff:203.0.113.9', undefined)).toBe('203.0.113.9')
+    // behind a proxy on a private network (a compose file's load balancer): TRUST_PROXY=loopback,uniquelocal
+    const docker = proxyTrust('loopback, uniquelocal')
+    expect(clientAddress('172.18.0.5', '203.0.113.7', docker)).toBe('203.0.113.7')
+    expect(clientAddress('172.18.0.5', '203.0.113.7, 10.0.0.9', docker)).toBe('203.0.113.7')
+    expect(clientAddress('172.18.0.5', '203.0.113.7')).toBe('172.18.0.5')
+    expect(proxyTrust('192.0.2.0/24, 2001:db8::1')('192.0.2.77')).toBe(true)
+    expect(proxyTrust('192.0.2.0/24, 2001:db8::1')('2001:db8::1')).toBe(true)
+    expect(proxyTrust('192.0.2.0/24')('198.51.100.1')).toBe(false)
+    expect(() => proxyTrust('everyone')).toThrow(/not loopback/)
   })
 })
 

@@ -56,13 +56,15 @@ export interface HttpAppOptions {
   apiRatePerMinute?: number
   /** rate limits on the widget endpoints (per address and tenant) */
   traffic?: TrafficPolicy
+  /** express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the client */
+  trustProxy?: string
 }
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const { services, log } = options
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', 'loopback')
+  app.set('trust proxy', options.trustProxy ?? 'loopback')
   app.use(httpMetrics(options.management.metrics))
   app.use(express.json({ limit: '16kb' }))
 

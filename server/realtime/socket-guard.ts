@@ -83,7 +83,6 @@ function identityOf(data: unknown): { member: string | null; tenantId: string | 
   return { member, tenantId: typeof tenantId === 'string' ? tenantId : null }
 }
 
-const addressOf = (socket: AnySocket) => clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'])
 
 export interface SocketGuardOptions {
   traffic: TrafficPolicy
@@ -91,10 +90,13 @@ export interface SocketGuardOptions {
   log: Logger
   /** limit handshakes per address and tenant (the /visitor namespace; agents log in first) */
   limitHandshakes: boolean
+  /** proxies whose X-Forwarded-For is believed (TRUST_PROXY; loopback by default) */
+  trustedProxy?: (address: string) => boolean
 }
 
 export function guardNamespace(nsp: AnyNamespace, options: SocketGuardOptions): void {
   const { traffic, pressure, log } = options
+  const addressOf = (socket: AnySocket) => clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], options.trustedProxy)
   if (options.limitHandshakes) {
     nsp.use((socket, next) => {
       const tenant = (socket.handshake.auth as { tenant?: unknown } | undefined)?.tenant
