@@ -140,7 +140,8 @@ export async function startParley(config: Config, log: Logger = createLogger(con
     onLogout: (sessionId) => agentNsp.in(rooms.session(sessionId)).disconnectSockets(true),
     isReady: () => ready,
     management,
-    offers,
+    // NOTE: proactive offers hold agents in the local router: on several nodes they are off until they go through the dispatch
+    offers: cluster ? undefined : offers,
     metricsToken: config.METRICS_TOKEN,
     apiRatePerMinute: config.API_RATE_PER_MINUTE,
     traffic: protection.traffic,

@@ -12,7 +12,7 @@ export async function actorOf(req: Request, services: Services): Promise<AuditAc
   // NOTE: asking for the actor means the route records its own audit entry
   if (req.res) req.res.locals.audited = true
   const agentId = req.agent!.agentId
-  const agent = await services.agents.load(agentId)
+  const agent = await services.agents.peek(agentId)
   return { kind: 'agent', id: agentId, name: `${agent.displayName} <${agent.email}>`, ip: req.ip ?? null }
 }
 

@@ -26,8 +26,7 @@ export function authRoutes(services: Services, options: AuthRoutesOptions): Rout
     const body = validate('login', loginBody, req.body)
     const session = await services.sessions.login({ ...body, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.get('user-agent') ?? null })
     res.cookie(SESSION_COOKIE, session.token, { ...cookie, expires: session.expiresAt })
-    const agent = await services.agents.load(session.agentId)
-    res.json({ agent: services.agents.view(agent) })
+    res.json({ agent: await services.agents.peek(session.agentId) })
   })
 
   router.post('/logout', async (req, res) => {
@@ -39,8 +38,7 @@ export function authRoutes(services: Services, options: AuthRoutesOptions): Rout
   })
 
   router.get('/me', requireAgent(services.sessions), async (req, res) => {
-    const agent = await services.agents.load(req.agent!.agentId)
-    res.json({ agent: services.agents.view(agent) })
+    res.json({ agent: await services.agents.peek(req.agent!.agentId) })
   })
 
   return router

@@ -244,7 +244,26 @@ export class AgentService {
     this.onRoutingEvent(agent.tenantId, { type: 'agent-upserted', at: Date.now(), agent: this.routingAgent(agent) })
   }
 
+  /**
+   * The agent as they are now, without taking them on here: the live runtime when this node
+   * has it, else read from the store (so an HTTP edge on any node can show an agent without
+   * creating a second runtime of a tenant another node owns).
+   */
+  async peek(agentId: string): Promise<AgentView> {
+    return this.view(this.agents.get(agentId) ?? (await this.read(agentId)))
+  }
+
   private async fetch(agentId: string): Promise<AgentRuntime> {
+    const agent = await this.read(agentId)
+    const known = this.agents.get(agentId)
+    if (known) return known
+    this.agents.set(agentId, agent)
+    this.emitUpsert(agent)
+    return agent
+  }
+
+  /** A runtime built from the store (not kept). */
+  private async read(agentId: string): Promise<AgentRuntime> {
     const row = await this.db.agent.findUnique({ where: { id: agentId }, include: { skills: { include: { skill: true } } } })
     if (!row) throw new NotFoundError('no such agent')
     const open = await this.db.participant.findMany({
@@ -252,9 +271,7 @@ export class AgentService {
       where: { agentId, role: 'agent', leftAt: null, channel: { status: 'open' } },
       select: { channelId: true, channel: { select: { request: { select: { kind: true } } } } },
     })
-    const known = this.agents.get(agentId)
-    if (known) return known
-    const agent: AgentRuntime = {
+    return {
       id: row.id,
       tenantId: row.tenantId,
       email: row.email,
@@ -274,8 +291,5 @@ export class AgentService {
       idleSince: row.stateChangedAt.getTime(),
       wrapUpTimer: null,
     }
-    this.agents.set(agentId, agent)
-    this.emitUpsert(agent)
-    return agent
   }
 }
