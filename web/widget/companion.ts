@@ -152,7 +152,9 @@ export class CompanionBar extends LitElement {
     const visitor = view.participants.find((p) => p.role === 'visitor' && !p.leftAt)
     const leading = controller.isLeader
     const visitorPage = visitor ? [...state.events].reverse().find((e) => e.type === 'page.viewed' && e.author.participantId === visitor.id) : undefined
-    const page = visitorPage?.type === 'page.viewed' ? visitorPage.payload.url : null
+    // NOTE: lit escapes text, not URLs: only http(s) becomes a link (the server also refuses others)
+    const url = visitorPage?.type === 'page.viewed' ? visitorPage.payload.url : null
+    const page = url && /^https?:\/\//i.test(url) ? url : null
     return html`<div class="bar" data-test="companion-bar" data-state=${leading ? 'leading' : 'following'}>
       <div class="row">
         <strong>Co-browsing as ${this.agentName}</strong>
