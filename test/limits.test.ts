@@ -10,7 +10,8 @@ import { io } from 'socket.io-client'
 import type { Parley } from '../server/app.js'
 import { clientAddress, proxyTrust } from '../server/realtime/client-address.js'
 import type { VisitorSession } from '../web/protocol/events.js'
-import { ask, next, startChat, startTestParley, type VisitorSocket } from './support/parley-harness.js'
+import { AGENT_EMAILS, ask, login, next, startChat, startTestParley, type VisitorSocket } from './support/parley-harness.js'
+import { appOf, fillPath, listRoutes } from './support/route-list.js'
 
 let parley: Parley
 const sockets: { close(): void }[] = []
@@ -153,5 +154,27 @@ describe('channel writes', () => {
     expect(await gone).toBe('io server disconnect')
     expect(errors.some((error) => error.code === 'rate_limited')).toBe(true)
     expect(errors.filter((error) => error.code === 'forbidden' || error.code === 'not_found' || error.code === 'invalid_state').length).toBeLessThanOrEqual(11)
+  })
+})
+
+describe('payload sizes', () => {
+  it('refuse an oversized body on every route that takes one with 413 payload_too_large, before anything else', async () => {
+    const cookie = await login(parley.url, AGENT_EMAILS.admin)
+    const writes = listRoutes(appOf(parley)).filter((route) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method))
+    expect(writes.length).toBeGreaterThanOrEqual(40)
+    const body = JSON.stringify({ text: 'x'.repeat(20_000) })
+    const problems: string[] = []
+    for (const route of writes) {
+      const response = await fetch(`${parley.url}${fillPath(route.path, { tenant: 'demo' })}`, { method: route.method, headers: { cookie, origin: parley.url, 'content-type': 'application/json' }, body })
+      const error = ((await response.json()) as { error?: { code: string } }).error
+      if (response.status !== 413 || error?.code !== 'payload_too_large') problems.push(`${route.method} ${route.path}: ${response.status}`)
+    }
+    expect(problems).toEqual([])
+  })
+
+  it('count refusals in the metrics', async () => {
+    const metrics = await (await fetch(`${parley.url}/metrics`)).text()
+    expect(metrics).toMatch(/parley_rate_limited_total\{limit="widget:ip"\} [1-9]/)
+    expect(metrics).toMatch(/parley_slow_sockets\{state="cut_total"\} 0/)
   })
 })

@@ -51,7 +51,7 @@ export function cartRoutes(services: Services, offers: Offers): Router {
     if (!window || now - window.start >= 60_000) {
       if (windows.size > 50_000) windows.clear()
       windows.set(visitorId, { start: now, count: 1 })
-    } else if (++window.count > PER_MINUTE) throw new RateLimitedError(`at most ${PER_MINUTE} cart reports a minute`)
+    } else if (++window.count > PER_MINUTE) throw new RateLimitedError(`at most ${PER_MINUTE} cart reports a minute`, window.start + 60_000 - now)
   }
 
   // Preflight: the loader posts JSON across origins (the real request is checked against the allow-list).

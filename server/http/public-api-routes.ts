@@ -181,8 +181,8 @@ export function publicApiRoutes(management: Management, db: Database, publicUrl:
     const window = windows.get(client.keyId)
     if (!window || now - window.start >= 60_000) windows.set(client.keyId, { start: now, count: 1 })
     else if (++window.count > perMinute) {
-      res.set('Retry-After', String(Math.ceil((window.start + 60_000 - now) / 1000)))
-      throw new RateLimitedError(`at most ${perMinute} requests per minute per key`)
+      // the error handler sets Retry-After from the hint
+      throw new RateLimitedError(`at most ${perMinute} requests per minute per key`, window.start + 60_000 - now)
     }
     req.apiClient = client
     res.on('finish', () => management.metrics.apiRequests.inc({ status: `${Math.floor(res.statusCode / 100)}xx` }))
