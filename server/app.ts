@@ -123,7 +123,7 @@ export async function startParley(config: Config, log: Logger = createLogger(con
   else if (config.SIP === 'on') log.warn('the SIP bridge runs on single-node installations only: phone calls are off on this node')
   await bootManagement(management)
 
-  const protection = createProtection(config, log.child({ part: 'protection' }))
+  const protection = createProtection(config, log.child({ part: 'protection' }), cluster?.limiter)
   protection.registerMetrics(management.metrics.registry)
 
   const ownOrigins = new Set<string>()

@@ -13,6 +13,7 @@ import type { Logger } from '../log.js'
 import type { Database } from '../store/database.js'
 import { bootTenant, type Services } from '../services/services.js'
 import { NodeRpc } from './node-rpc.js'
+import { RedisRateLimiter } from './redis-rate-limiter.js'
 import { RelayedPresenceFeed } from './presence-feed.js'
 import { ClusterDispatch, failureOf } from './tenant-dispatch.js'
 import { TenantLeases } from './tenant-leases.js'
@@ -21,6 +22,8 @@ export interface ClusterNode {
   nodeId: string
   /** socket.io's adapter factory for `new Server({ adapter })` */
   adapter: ReturnType<typeof createAdapter>
+  /** rate limits every node shares */
+  limiter: RedisRateLimiter
   /** Wire the node to its services and namespaces, and start taking over tenants nobody runs. */
   attach(services: Services, db: Database, namespaces: Namespace[], onLost: (tenantId: string) => void): { dispatch: ClusterDispatch; presence: RelayedPresenceFeed }
   /** Give every tenant up (after the services wrote what was pending) and disconnect. */
@@ -49,6 +52,7 @@ export async function joinCluster(config: Config, log: Logger): Promise<ClusterN
   return {
     nodeId: config.nodeId,
     adapter: createAdapter(adapterPub, adapterSub, { key: `${config.CLUSTER_NAME}:io` }),
+    limiter: new RedisRateLimiter(commands, `${config.CLUSTER_NAME}:rate:`),
     attach(services, db, namespaces, onLost) {
       leases.onLost = onLost
       /** who is connected to the tenant on any node, one entry per socket */
