@@ -3,7 +3,7 @@
  * cookie). Every failure becomes an AdminApiError carrying the server's
  * `{ error: { code, message, issues? } }`, which `formErrors` turns into per-field messages.
  */
-import type { ErrorBody } from '../protocol/events.js'
+import { AdminApiError, apiRequest } from './api-request.js'
 
 /** A skill agents can hold, e.g. language=de. */
 export interface Skill {
@@ -101,18 +101,7 @@ export interface RoutingData {
   agents: AdminAgent[]
 }
 
-/** A failed admin call; `status` is 0 when the server could not be reached. */
-export class AdminApiError extends Error {
-  override name = 'AdminApiError'
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly issues: NonNullable<ErrorBody['issues']> = [],
-  ) {
-    super(message)
-  }
-}
+export { AdminApiError } from './api-request.js'
 
 /** Messages for a form: per field (by the issue's path) and one for the form itself. */
 export interface FormErrors {
@@ -143,33 +132,8 @@ export function formErrors(error: unknown, knownFields: readonly string[]): Form
   return { fields, form: Object.keys(fields).length === 0 ? message : rest.join('; ') }
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  let response: Response
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      // NOTE: non-GET calls always declare JSON, even without a body (the server's CSRF defence)
-      headers: method === 'GET' ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  } catch {
-    throw new AdminApiError(0, 'network', 'Cannot reach the Parley server. Check your connection and try again.')
-  }
-  if (response.status === 204) return undefined as T
-  let parsed: unknown
-  try {
-    parsed = await response.json()
-  } catch {
-    // not JSON (a proxy error page): handled below
-  }
-  if (!response.ok) {
-    const error = (parsed as { error?: Partial<ErrorBody> } | undefined)?.error
-    const fallback = response.status === 401 ? 'Your session has ended; log in again.' : `The server answered ${response.status} ${response.statusText}`.trim()
-    throw new AdminApiError(response.status, error?.code ?? 'internal', error?.message ?? fallback, error?.issues ?? [])
-  }
-  return parsed as T
-}
+/** One admin call (see api-request.ts). */
+const request = apiRequest
 
 const id = (value: string) => encodeURIComponent(value)
 

@@ -3,9 +3,22 @@
  * reports and admin console; failures become AdminApiError with the server's field issues.
  */
 import type { ErrorBody } from '../protocol/events.js'
-import { AdminApiError } from './admin-api.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+/** A failed admin call; `status` is 0 when the server could not be reached. */
+export class AdminApiError extends Error {
+  override name = 'AdminApiError'
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: NonNullable<ErrorBody['issues']> = [],
+  ) {
+    super(message)
+  }
+}
+
 
 export async function apiRequest<T>(method: Method, path: string, body?: unknown): Promise<T> {
   let response: Response

@@ -3,8 +3,7 @@
  * the server says whether one is set (`hasPassword`); a form sends a new one, `null` to clear
  * it, or nothing to keep it. Failures are AdminApiErrors, like the routing admin's.
  */
-import type { ErrorBody } from '../protocol/events.js'
-import { AdminApiError } from './admin-api.js'
+import { apiRequest } from './api-request.js'
 
 export type TrunkTransport = 'udp' | 'tcp' | 'tls'
 
@@ -68,27 +67,7 @@ export interface TrunksData {
   trunks: Trunk[]
 }
 
-async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  let response: Response
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      // NOTE: non-GET calls declare JSON even without a body (the server's CSRF defence)
-      headers: method === 'GET' ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  } catch {
-    throw new AdminApiError(0, 'network', 'Cannot reach the Parley server. Check your connection and try again.')
-  }
-  if (response.status === 204) return undefined as T
-  const parsed = (await response.json().catch(() => undefined)) as { error?: Partial<ErrorBody> } | undefined
-  if (!response.ok) {
-    const error = parsed?.error
-    throw new AdminApiError(response.status, error?.code ?? 'internal', error?.message ?? `The server answered ${response.status}`, error?.issues ?? [])
-  }
-  return parsed as T
-}
+const call = apiRequest
 
 const at = (id: string) => `/api/admin/trunks/${encodeURIComponent(id)}`
 
