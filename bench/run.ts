@@ -357,6 +357,8 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
+  // `npm run bench -- spine`: the loader, routing, waits and chat fan-out only
+  if (process.argv[2] === 'spine') return
   await runLeadBench(root)
   await runLoadBench(root)
   await runMediaBench(root)
