@@ -7,7 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['server/**/*.test.ts', 'web/**/*.test.ts', 'test/**/*.test.ts', 'media/**/*.test.ts', 'sip/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          // the servers under test serve the real widget and consoles, built once per run
+          globalSetup: ['test/support/global-setup.ts', 'e2e/support/build-web.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           // Each file starts its own server on port 0 with its own database copy.

@@ -109,7 +109,12 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.get('/widget.js', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300')
     res.set('Access-Control-Allow-Origin', '*')
-    res.sendFile(path.join(options.webRoot, 'widget.js'))
+    res.sendFile(path.join(options.webRoot, 'widget.js'), (error) => {
+      if (!error || res.headersSent) return
+      // a server installed without its web bundles: say so instead of an opaque 500
+      log.warn({ err: error }, 'widget.js is missing: run npm run build')
+      res.status(503).type('text/plain').set('Cache-Control', 'no-store').send('// Parley: the widget is not built on this server (npm run build)\n')
+    })
   })
   app.use(
     '/assets',
