@@ -9,7 +9,7 @@ function banner(parley: Parley, config: Config): string {
   lines.push(`  Database        ${config.databaseProvider === 'sqlite' ? config.DATABASE_URL : 'PostgreSQL'}`)
   if (parley.demoCredentials) {
     lines.push('', `  Demo logins (tenant "${parley.demoCredentials.tenant}"):`)
-    for (const account of parley.demoCredentials.accounts) lines.push(`    ${account.role.padEnd(6)} ${account.email.padEnd(28)} ${account.password}`)
+    for (const account of parley.demoCredentials.accounts) lines.push(`    ${account.role.padEnd(10)} ${account.email.padEnd(28)} ${account.password}`)
     lines.push('', '  Try it: log in as an agent and set yourself Ready, then open the demo shop in another window and click "Talk to us".')
   }
   return lines.join('\n') + '\n'
